@@ -1,0 +1,200 @@
+"""The procedure catalog: versioned data with validity periods and draft/published states.
+
+A `Procedure` is the stable identity (its national code); everything a citizen or the
+processing rules depend on lives in a `ProcedureVersion`, so a dossier keeps the rules it
+was filed under when the catalog changes later.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Agency, Role
+
+
+class Field(models.Model):
+    """Lĩnh vực: the sector a procedure belongs to (civil status, land, construction, …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(models.Model):
+    # National database code, e.g. 1.001193
+    code = models.CharField(_("national code"), max_length=32, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ProcedureVersion(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
+        RETIRED = "retired", _("retired")
+
+    class OnlineLevel(models.TextChoices):
+        FULL = "full", _("fully online")
+        PARTIAL = "partial", _("partially online")
+        NONE = "none", _("not online")
+
+    procedure = models.ForeignKey(
+        Procedure, on_delete=models.CASCADE, related_name="versions", verbose_name=_("procedure")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until (exclusive)"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("name in English"), max_length=500, blank=True)
+    field = models.ForeignKey(Field, on_delete=models.PROTECT, verbose_name=_("field"))
+    competent_agencies = models.ManyToManyField(
+        Agency, related_name="competent_for", verbose_name=_("competent agencies")
+    )
+    # Legal processing time in working days; decimals occur (0.5 day).
+    processing_days = models.DecimalField(
+        _("processing time (working days)"), max_digits=6, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    result_type = models.CharField(_("result"), max_length=300)
+    online_level = models.CharField(
+        _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL
+    )
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    conditions = models.TextField(_("conditions"), blank=True)
+    fee_note = models.CharField(_("fee note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["procedure__code", "-number"]
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="procedure_version_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gt=models.F("valid_from")),
+                name="procedure_version_valid_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number} – {self.name}"
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (
+            self.state == self.State.PUBLISHED
+            and self.valid_from is not None
+            and self.valid_from <= day
+            and (self.valid_to is None or day < self.valid_to)
+        )
+
+
+class RequiredDocument(models.Model):
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="documents",
+        verbose_name=_("procedure version"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    name = models.CharField(_("name"), max_length=500)
+    name_en = models.CharField(_("name in English"), max_length=500, blank=True)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=1)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    optional = models.BooleanField(_("optional"), default=False)
+    template = models.FileField(_("template"), upload_to="templates/", blank=True)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Fee(models.Model):
+    """A fee or charge (lệ phí, phí) in integer VND: money is never a float."""
+
+    class Kind(models.TextChoices):
+        FIXED = "fixed", _("fixed amount")
+        PER_COPY = "per_copy", _("per copy")
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="fees",
+        verbose_name=_("procedure version"),
+    )
+    name = models.CharField(_("name"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIXED)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("fee")
+        verbose_name_plural = _("fees")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} VND"
+
+
+class ProcessStep(models.Model):
+    """One step of the internal process (quy trình nội bộ), with its working-time allotment.
+
+    The allotments of a version's steps add up to its legal processing time; publishing a
+    version checks it (onestop.catalog.services.procedure_version_publish).
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVE = "receive", _("receive and hand over")
+        REVIEW = "review", _("review")
+        APPROVE = "approve", _("approve and sign")
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="steps",
+        verbose_name=_("procedure version"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Empty agency: the centre that received the dossier (the usual first step).
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT,
+        verbose_name=_("agency (empty = receiving centre)"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    allotment_days = models.DecimalField(
+        _("allotment (working days)"), max_digits=6, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("process step")
+        verbose_name_plural = _("process steps")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="process_step_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"

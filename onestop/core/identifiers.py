@@ -1,0 +1,26 @@
+"""National identifiers: validation with translated messages."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+from .errors import ValidationFailed
+
+_CCCD = re.compile(r"^\d{12}$")
+
+
+def validate_cccd(value: str) -> str:
+    """Căn cước công dân: 12 digits = 3-digit province of birth registration, 1 digit for
+    sex and century (0/1: 1900s, 2/3: 2000s, 4/5: 2100s), 2 digits of the birth year,
+    6 random digits (Decree 137/2015/NĐ-CP as amended; DOMAIN §4)."""
+    value = value.strip()
+    if not _CCCD.match(value):
+        raise ValidationFailed(_("A citizen ID (CCCD) has exactly 12 digits."))
+    province = int(value[:3])
+    if province == 0 or province > 96:
+        raise ValidationFailed(_("The first three digits of a CCCD are a province code."))
+    if value[3] not in "012345":
+        raise ValidationFailed(_("The fourth digit of a CCCD gives sex and century (0–5)."))
+    return value

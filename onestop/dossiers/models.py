@@ -1,0 +1,286 @@
+"""Dossiers (hồ sơ) and what happens to them.
+
+Models hold fields, constraints and small derived properties only. Every change of state
+goes through onestop.dossiers.services, checked against onestop.dossiers.transitions.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Agency, Role
+from onestop.catalog.models import ProcedureVersion, RequiredDocument
+
+
+class Status(models.IntegerChoices):
+    """TrangThaiHoSo: the national public service portal's status codes (DOMAIN §5)."""
+
+    SUBMITTED = 1, _("Submitted online")
+    RECEIVED = 2, _("Received")
+    REFUSED = 3, _("Refused at receipt")
+    IN_PROCESS = 4, _("In process")
+    SUPPLEMENT = 5, _("Supplement requested")
+    AWAITING_PAYMENT = 6, _("Awaiting payment")
+    WITHDRAWN = 7, _("Withdrawn by applicant")
+    STOPPED = 8, _("Processing stopped")
+    RESULT_READY = 9, _("Result ready")
+    RETURNED = 10, _("Result returned")
+
+
+# Statuses in which the legal clock runs (5 pauses it; 1 has not started it).
+CLOCK_RUNNING = (Status.RECEIVED, Status.IN_PROCESS, Status.AWAITING_PAYMENT)
+# Reports group 5, 6 and 8 as "paused" (tạm dừng).
+PAUSED = (Status.SUPPLEMENT, Status.AWAITING_PAYMENT, Status.STOPPED)
+FINISHED = (Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RESULT_READY, Status.RETURNED)
+
+
+class Channel(models.IntegerChoices):
+    """KenhThucHien: how the dossier was filed."""
+
+    COUNTER = 1, _("At the counter")
+    ONLINE = 2, _("Online")
+    POST = 3, _("Public postal service")
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True, blank=True)
+    procedure_version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers",
+        verbose_name=_("procedure"),
+    )
+    receiving_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="received_dossiers",
+        verbose_name=_("receiving centre"),
+    )
+    handling_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="handled_dossiers",
+        verbose_name=_("competent agency"),
+    )
+    status = models.PositiveSmallIntegerField(
+        _("status"), choices=Status.choices, default=Status.SUBMITTED
+    )
+    channel = models.PositiveSmallIntegerField(_("channel"), choices=Channel.choices)
+    # Bumped on every change; forms carry it so a stale form is refused, not applied.
+    version = models.PositiveIntegerField(default=1)
+
+    applicant_name = models.CharField(_("applicant name"), max_length=200)
+    applicant_id_number = models.CharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
+    applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    applicant_email = models.EmailField(_("e-mail"), blank=True)
+    applicant_address = models.CharField(_("address"), max_length=300, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="dossiers", verbose_name=_("applicant account"),
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("filed by officer"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    original_appointment_at = models.DateTimeField(_("first appointment"), null=True, blank=True)
+    appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
+    # The processing end of DOMAIN §6: result ready, else returned, else stopped/refused.
+    finished_at = models.DateTimeField(_("processing ended at"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
+    current_step = models.ForeignKey(
+        "DossierStep", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("current step"),
+    )
+    supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
+    # Set once by the deadline sweep (idempotent conditional UPDATE).
+    due_soon_flagged_at = models.DateTimeField(null=True, blank=True)
+    overdue_flagged_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["handling_agency", "status", "appointment_at"]),
+            models.Index(fields=["receiving_agency", "status", "appointment_at"]),
+            models.Index(fields=["status", "appointment_at"]),
+            models.Index(fields=["-submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or _("(not yet received) #%(id)s") % {"id": self.pk}
+
+    @property
+    def status_enum(self) -> Status:
+        return Status(self.status)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED
+
+    def is_overdue(self, now: datetime.datetime | None = None) -> bool:
+        """Overdue is derived, not a status: processing end (or now) after the appointment."""
+        if self.appointment_at is None or self.status in (Status.WITHDRAWN, Status.REFUSED):
+            return False
+        if self.status == Status.SUPPLEMENT:
+            return False  # the clock is paused
+        end = self.finished_at or now or timezone.now()
+        return end > self.appointment_at
+
+
+class DossierStep(models.Model):
+    """One step of this dossier's process, planned at receipt from the procedure's steps."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="steps", verbose_name=_("dossier")
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=10)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    allotted_seconds = models.PositiveIntegerField(_("allotted working seconds"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("assignee"),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", verbose_name=_("finished by"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["dossier", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="dossier_step_order_unique")
+        ]
+        indexes = [models.Index(fields=["agency", "finished_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"
+
+    @property
+    def timing(self) -> str | None:
+        """early / on_time / late for a finished step (form 06), None while open."""
+        if self.finished_at is None:
+            return None
+        if self.finished_at < self.due_at - datetime.timedelta(minutes=1):
+            return "early"
+        return "on_time" if self.finished_at <= self.due_at else "late"
+
+
+class CodeCounter(models.Model):
+    """Last sequence number used for dossier codes per agency and day of receipt.
+
+    Incremented under a row lock inside the receipt transaction, so a rolled-back receipt
+    gives its number back and committed codes stay consecutive (docs/dossier-codes.md).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="code_counter_unique")
+        ]
+
+
+class DossierDocument(models.Model):
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        SUPPLEMENT = "supplement", _("supplement")
+        RESULT = "result", _("electronic result")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier")
+    )
+    required_document = models.ForeignKey(
+        RequiredDocument, null=True, blank=True, on_delete=models.SET_NULL,
+        verbose_name=_("required document"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=500)
+    file = models.FileField(_("file"), upload_to="dossiers/%Y/%m/", blank=True)
+    originals = models.PositiveSmallIntegerField(_("originals"), default=0)
+    copies = models.PositiveSmallIntegerField(_("copies"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["dossier", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupplementRequest(models.Model):
+    """Yêu cầu bổ sung (form 02): pauses the legal clock until the documents arrive."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="supplements", verbose_name=_("dossier")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"))
+    reason = models.TextField(_("reason"))
+    items = models.TextField(_("documents to supplement"))
+    resolved_at = models.DateTimeField(_("supplemented at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    paused_seconds = models.PositiveIntegerField(_("working seconds paused"), default=0)
+    # The status to go back to when the documents arrive (received or in process).
+    resume_status = models.PositiveSmallIntegerField(choices=Status.choices)
+
+    class Meta:
+        ordering = ["dossier", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(resolved_at__isnull=True),
+                name="one_open_supplement_per_dossier",
+            )
+        ]
+
+
+class ApologyLetter(models.Model):
+    """Form 04: apology and extension, prepared by the sweep, signed by a leader."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("awaiting signature")
+        SIGNED = "signed", _("signed")
+        DISMISSED = "dismissed", _("dismissed")
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="apologies", verbose_name=_("dossier")
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.DRAFT)
+    prepared_at = models.DateTimeField(_("prepared at"))
+    reason = models.TextField(_("reason for the delay"))
+    old_appointment_at = models.DateTimeField(_("previous appointment"))
+    proposed_appointment_at = models.DateTimeField(_("new appointment"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "prepared_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(state="draft"),
+                name="one_draft_apology_per_dossier",
+            )
+        ]

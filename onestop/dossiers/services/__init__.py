@@ -1,0 +1,38 @@
+"""Every write to a dossier goes through one of these functions (one transaction each)."""
+
+from .deadlines import (
+    SweepResult,
+    apology_dismiss,
+    apology_prepare,
+    apology_sign,
+    deadline_sweep,
+)
+from .intake import (
+    Applicant,
+    Filing,
+    SubmittedDocument,
+    dossier_intake_at_counter,
+    dossier_receive,
+    dossier_refuse,
+    dossier_submit_online,
+    next_dossier_code,
+)
+from .processing import (
+    dossier_approve,
+    dossier_assign,
+    dossier_hand_over,
+    dossier_request_supplement,
+    dossier_return_result,
+    dossier_stop,
+    dossier_supplement_received,
+    dossier_withdraw,
+)
+
+__all__ = [
+    "Applicant", "Filing", "SubmittedDocument", "SweepResult",
+    "apology_dismiss", "apology_prepare", "apology_sign", "deadline_sweep",
+    "dossier_approve", "dossier_assign", "dossier_hand_over", "dossier_intake_at_counter",
+    "dossier_receive", "dossier_refuse", "dossier_request_supplement", "dossier_return_result",
+    "dossier_stop", "dossier_submit_online", "dossier_supplement_received", "dossier_withdraw",
+    "next_dossier_code",
+]

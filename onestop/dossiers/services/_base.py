@@ -1,0 +1,92 @@
+"""What every dossier service shares: lock, check the move, check the role, record.
+
+A service runs in one transaction: `lock_dossier` takes the row lock (SELECT … FOR UPDATE;
+on SQLite the IMMEDIATE transaction holds the database write lock), then `check_move`
+consults the transitions table, `authorize` the permissions table, and `record` bumps the
+version, saves the fields the service changed and appends the audit event.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.selectors import has_role
+from onestop.core.audit import audit_append
+from onestop.core.errors import Conflict, InvalidTransition, NotAllowed
+
+from ..models import Dossier, Status
+from ..transitions import ACTION_LABELS, PERMISSIONS, Action, Where, target_status
+
+
+def now_or(at: datetime.datetime | None) -> datetime.datetime:
+    if at is not None and timezone.is_naive(at):
+        raise ValueError("aware datetimes only")
+    return at or timezone.now()
+
+
+def lock_dossier(*, dossier_id: int, expected_version: int | None) -> Dossier:
+    try:
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("procedure_version", "receiving_agency", "handling_agency",
+                            "current_step")
+            .get(pk=dossier_id)
+        )
+    except Dossier.DoesNotExist as exc:
+        raise InvalidTransition(_("This dossier does not exist.")) from exc
+    if expected_version is not None and dossier.version != expected_version:
+        raise Conflict()
+    return dossier
+
+
+def check_move(*, action: Action, dossier: Dossier) -> Status:
+    to = target_status(action, dossier.status)
+    if to is None:
+        raise InvalidTransition(
+            _("“%(action)s” is not possible while the dossier is “%(status)s”."),
+            action=ACTION_LABELS[action], status=dossier.get_status_display(),
+        )
+    return to
+
+
+def may(*, action: Action, dossier: Dossier, user: Any) -> bool:
+    for where, role in PERMISSIONS.get(action, ()):
+        if where == Where.RECEIVING:
+            if has_role(user=user, agency_id=dossier.receiving_agency_id, role=role or ""):
+                return True
+        elif where == Where.HANDLING:
+            if has_role(user=user, agency_id=dossier.handling_agency_id, role=role or ""):
+                return True
+        elif where == Where.STEP:
+            step = dossier.current_step
+            if step is None:
+                continue
+            wanted = role or step.role
+            if role is None and step.assignee_id and step.assignee_id != user.pk:
+                continue  # an assigned step is done by its assignee
+            if has_role(user=user, agency_id=step.agency_id, role=wanted):
+                return True
+    return False
+
+
+def authorize(*, action: Action, dossier: Dossier, user: Any) -> None:
+    if user is None or not may(action=action, dossier=dossier, user=user):
+        raise NotAllowed()
+
+
+def record(
+    *, dossier: Dossier, action: Action | str, actor: Any, from_status: int | None,
+    fields: list[str],
+    at: datetime.datetime, reason: str = "", data: dict[str, Any] | None = None,
+) -> None:
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "updated_at"])
+    audit_append(
+        actor=actor, action=f"dossier.{action}", object_type="dossier",
+        object_id=dossier.pk, from_state="" if from_status is None else str(from_status),
+        to_state=str(dossier.status), reason=reason, data=data or {}, at=at,
+    )

@@ -1,0 +1,231 @@
+"""Filing and receipt: dossier codes, appointments and the planned steps."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Agency
+from onestop.catalog.models import ProcedureVersion, RequiredDocument
+from onestop.core.calendars import calendar_for
+from onestop.core.errors import NotAllowed, ValidationFailed
+from onestop.core.identifiers import validate_cccd
+
+from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
+from ..transitions import Action
+from ._base import authorize, check_move, lock_dossier, now_or, record
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    account: Any | None = None
+
+
+@dataclass(frozen=True)
+class SubmittedDocument:
+    required_document_id: int | None
+    name: str = ""
+    originals: int = 0
+    copies: int = 0
+    file: Any | None = None  # an uploaded file; paper documents at the counter have none
+
+
+@dataclass(frozen=True)
+class Filing:
+    procedure_version: ProcedureVersion
+    receiving_agency: Agency
+    applicant: Applicant
+    documents: Sequence[SubmittedDocument] = field(default_factory=tuple)
+    handling_agency: Agency | None = None
+    note: str = ""
+
+
+def next_dossier_code(*, agency: Agency, day: datetime.date) -> str:
+    """Circular 01/2018/TT-VPCP Art. 19: <agency code>-YYMMDD-XXXX, XXXX per agency and day.
+
+    Runs inside the receipt transaction: the counter row is created if missing and then
+    incremented under its row lock, so concurrent receipts get consecutive numbers and a
+    rolled-back receipt returns its number (no committed gap, never a reused code).
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("dossier codes are assigned inside the receipt transaction")
+    counter, _created = CodeCounter.objects.get_or_create(agency=agency, day=day)
+    CodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    last = CodeCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    return f"{agency.code}-{day:%y%m%d}-{last:04d}"
+
+
+def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: bool) -> Agency:
+    version = filing.procedure_version
+    if not version.is_valid_on(on):
+        raise ValidationFailed(_("This procedure is not in force on %(day)s."), day=on.isoformat())
+    if not filing.receiving_agency.receives_dossiers:
+        raise ValidationFailed(_("%(agency)s does not receive dossiers."),
+                               agency=filing.receiving_agency.name)
+    a = filing.applicant
+    if not a.name.strip():
+        raise ValidationFailed(_("The applicant's name is required."))
+    if a.id_number:
+        validate_cccd(a.id_number)
+    competent = list(version.competent_agencies.all())
+    handling = filing.handling_agency or (competent[0] if competent else None)
+    if handling is None or handling not in competent:
+        raise ValidationFailed(_("Choose a competent agency for this procedure."))
+    if require_complete:
+        given = {d.required_document_id for d in filing.documents if d.originals or d.copies
+                 or d.file}
+        missing = [
+            doc.name for doc in version.documents.all()
+            if not doc.optional and doc.id not in given
+        ]
+        if missing:
+            raise ValidationFailed(
+                _("The dossier is incomplete; missing: %(docs)s."), docs="; ".join(missing)
+            )
+    return handling
+
+
+def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any | None,
+            at: datetime.datetime, handling: Agency) -> Dossier:
+    a = filing.applicant
+    dossier = Dossier.objects.create(
+        procedure_version=filing.procedure_version, receiving_agency=filing.receiving_agency,
+        handling_agency=handling, status=status, channel=channel, applicant_name=a.name.strip(),
+        applicant_id_number=a.id_number, applicant_phone=a.phone, applicant_email=a.email,
+        applicant_address=a.address, applicant=a.account, filed_by=filed_by, note=filing.note,
+        submitted_at=at,
+    )
+    known: dict[int, RequiredDocument] = {d.id: d for d in filing.procedure_version.documents.all()}
+    for doc in filing.documents:
+        required = known.get(doc.required_document_id or -1)
+        if not (doc.originals or doc.copies or doc.file):
+            continue
+        DossierDocument.objects.create(
+            dossier=dossier, required_document=required,
+            kind=DossierDocument.Kind.SUBMITTED,
+            name=doc.name or (required.name if required else ""),
+            file=doc.file or "", originals=doc.originals, copies=doc.copies,
+            uploaded_by=filed_by or a.account, uploaded_at=at,
+        )
+    return dossier
+
+
+def _plan_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
+    """Assign the code, the appointment and every step's due moment from the receipt moment."""
+    cal = calendar_for(dossier.receiving_agency)
+    day = timezone.localtime(at).date()
+    dossier.code = next_dossier_code(agency=dossier.receiving_agency, day=day)
+    dossier.received_at = at
+    version = dossier.procedure_version
+    # A period counts from the moment a complete dossier is received (DOMAIN §6).
+    appointment = cal.add_seconds(at, cal.days_to_seconds(version.processing_days))
+    dossier.appointment_at = dossier.original_appointment_at = appointment
+    moment = at
+    steps: list[DossierStep] = []
+    for step in version.steps.order_by("order"):
+        allotted = cal.days_to_seconds(step.allotment_days)
+        moment = cal.add_seconds(moment, allotted)
+        steps.append(DossierStep(
+            dossier=dossier, order=step.order, name=step.name, kind=step.kind,
+            agency=step.agency or (dossier.receiving_agency if step.kind == "receive"
+                                   else dossier.handling_agency),
+            role=step.role, allotted_seconds=allotted, due_at=moment,
+        ))
+    if not steps:
+        raise ValidationFailed(_("This procedure has no process steps."))
+    steps[-1].due_at = max(steps[-1].due_at, appointment)
+    DossierStep.objects.bulk_create(steps)
+    first = DossierStep.objects.get(dossier=dossier, order=steps[0].order)
+    first.started_at = at
+    first.save(update_fields=["started_at"])
+    dossier.current_step = first
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *, filing: Filing, at: datetime.datetime | None = None
+) -> Dossier:
+    """A citizen files online: status 1, no code yet (it is given at receipt)."""
+    at = now_or(at)
+    handling = _validate_filing(filing, on=timezone.localtime(at).date(), require_complete=True)
+    if filing.procedure_version.online_level == ProcedureVersion.OnlineLevel.NONE:
+        raise ValidationFailed(_("This procedure cannot be filed online."))
+    dossier = _create(filing, channel=Channel.ONLINE, status=Status.SUBMITTED, filed_by=None,
+                      at=at, handling=handling)
+    record(dossier=dossier, action=Action.SUBMIT_ONLINE, actor=filing.applicant.account,
+           from_status=None, fields=["status"], at=at)
+    return dossier
+
+
+@transaction.atomic
+def dossier_intake_at_counter(
+    *, officer: Any, filing: Filing, channel: Channel = Channel.COUNTER,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """An officer receives a complete paper dossier (or files on a citizen's behalf)."""
+    at = now_or(at)
+    handling = _validate_filing(filing, on=timezone.localtime(at).date(), require_complete=True)
+    probe = Dossier(receiving_agency=filing.receiving_agency, handling_agency=handling)
+    try:
+        authorize(action=Action.INTAKE, dossier=probe, user=officer)
+    except NotAllowed as exc:
+        raise NotAllowed(_("Only a one-stop officer of %(centre)s can receive here."),
+                         centre=filing.receiving_agency.name) from exc
+    dossier = _create(filing, channel=channel, status=Status.RECEIVED, filed_by=officer, at=at,
+                      handling=handling)
+    _plan_receipt(dossier, at=at)
+    record(dossier=dossier, action=Action.INTAKE, actor=officer, from_status=None,
+           fields=["code", "received_at", "appointment_at", "original_appointment_at",
+                   "current_step"], at=at,
+           data={"code": dossier.code, "appointment": dossier.appointment_at})
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive(
+    *, dossier_id: int, officer: Any, expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """Receive an online filing: status 1 → 2, code and appointment assigned."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    to = check_move(action=Action.RECEIVE, dossier=dossier)
+    authorize(action=Action.RECEIVE, dossier=dossier, user=officer)
+    dossier.status = to
+    _plan_receipt(dossier, at=at)
+    record(dossier=dossier, action=Action.RECEIVE, actor=officer, from_status=Status.SUBMITTED,
+           fields=["status", "code", "received_at", "appointment_at", "original_appointment_at",
+                   "current_step"], at=at,
+           data={"code": dossier.code, "appointment": dossier.appointment_at})
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse(
+    *, dossier_id: int, officer: Any, reason: str, expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """Refuse an online filing at receipt (status 3, form 03) with a reason."""
+    at = now_or(at)
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for refusing."))
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    to = check_move(action=Action.REFUSE, dossier=dossier)
+    authorize(action=Action.REFUSE, dossier=dossier, user=officer)
+    dossier.status = to
+    dossier.finished_at = at
+    record(dossier=dossier, action=Action.REFUSE, actor=officer, from_status=Status.SUBMITTED,
+           fields=["status", "finished_at"], at=at, reason=reason.strip())
+    return dossier

@@ -1,0 +1,262 @@
+"""Processing after receipt: hand-overs between steps, supplements, stop, withdraw, results."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Membership
+from onestop.core.calendars import calendar_for
+from onestop.core.errors import NotAllowed, ValidationFailed
+
+from ..models import Dossier, DossierDocument, DossierStep, Status, SupplementRequest
+from ..transitions import Action
+from ._base import authorize, check_move, lock_dossier, now_or, record
+from .intake import SubmittedDocument
+
+
+def _finish_current_step(dossier: Dossier, *, actor: Any, at: datetime.datetime,
+                         note: str) -> DossierStep | None:
+    """Close the current step and open the next one; returns the next step (None if last)."""
+    step = dossier.current_step
+    if step is None:
+        raise ValidationFailed(_("The dossier has no open step."))
+    step.finished_at = at
+    step.finished_by = actor
+    step.note = note
+    step.save(update_fields=["finished_at", "finished_by", "note"])
+    nxt = dossier.steps.filter(order__gt=step.order).order_by("order").first()
+    if nxt is not None:
+        nxt.started_at = at
+        nxt.save(update_fields=["started_at"])
+    dossier.current_step = nxt
+    return nxt
+
+
+@transaction.atomic
+def dossier_hand_over(
+    *, dossier_id: int, actor: Any, note: str = "", assignee: Any | None = None,
+    expected_version: int | None = None, at: datetime.datetime | None = None,
+) -> Dossier:
+    """Finish the current step and pass the dossier to the next one (form 06 records it)."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    from_status = dossier.status
+    to = check_move(action=Action.HAND_OVER, dossier=dossier)
+    authorize(action=Action.HAND_OVER, dossier=dossier, user=actor)
+    has_next = dossier.steps.filter(order__gt=dossier.current_step.order).exists()
+    if not has_next:
+        raise ValidationFailed(_("This is the last step: approve the result instead."))
+    done = dossier.current_step
+    nxt = _finish_current_step(dossier, actor=actor, at=at, note=note)
+    assert nxt is not None
+    if assignee is not None:
+        if not Membership.objects.filter(user=assignee, agency_id=nxt.agency_id,
+                                         role=nxt.role).exists():
+            raise ValidationFailed(_("%(person)s cannot do the next step."), person=str(assignee))
+        nxt.assignee = assignee
+        nxt.save(update_fields=["assignee"])
+    dossier.status = to
+    record(dossier=dossier, action=Action.HAND_OVER, actor=actor, from_status=from_status,
+           fields=["status", "current_step"], at=at, reason=note,
+           data={"from_step": done.name, "to_step": nxt.name,
+                 "assignee": getattr(assignee, "pk", None)})
+    return dossier
+
+
+@transaction.atomic
+def dossier_assign(
+    *, dossier_id: int, actor: Any, assignee: Any, expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """A leader of the current step's agency gives the step to a named colleague."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    step = dossier.current_step
+    if step is None or dossier.is_finished:
+        raise ValidationFailed(_("The dossier has no open step."))
+    if not Membership.objects.filter(user=actor, agency_id=step.agency_id, role="leader").exists():
+        raise NotAllowed(_("Only a leader of the step's agency can assign it."))
+    if not Membership.objects.filter(user=assignee, agency_id=step.agency_id,
+                                     role=step.role).exists():
+        raise ValidationFailed(_("%(person)s cannot do this step."), person=str(assignee))
+    step.assignee = assignee
+    step.save(update_fields=["assignee"])
+    record(dossier=dossier, action="assign", actor=actor, from_status=dossier.status,
+           fields=[], at=at, data={"assignee": assignee.pk, "step": step.name})
+    return dossier
+
+
+@transaction.atomic
+def dossier_approve(
+    *, dossier_id: int, actor: Any, note: str = "", expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """The leader approves and signs on the last step: the result is ready (status 9)."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    to = check_move(action=Action.APPROVE, dossier=dossier)
+    authorize(action=Action.APPROVE, dossier=dossier, user=actor)
+    if dossier.steps.filter(order__gt=dossier.current_step.order).exists():
+        raise ValidationFailed(_("Steps remain before approval: hand the dossier over."))
+    _finish_current_step(dossier, actor=actor, at=at, note=note)
+    dossier.status = to
+    dossier.finished_at = at  # the processing end used for "on time" (DOMAIN §6)
+    record(dossier=dossier, action=Action.APPROVE, actor=actor, from_status=Status.IN_PROCESS,
+           fields=["status", "current_step", "finished_at"], at=at, reason=note,
+           data={"on_time": dossier.finished_at <= dossier.appointment_at})
+    return dossier
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *, dossier_id: int, actor: Any, reason: str, items: str,
+    expected_version: int | None = None, at: datetime.datetime | None = None,
+) -> SupplementRequest:
+    """Ask the applicant for missing documents (form 02); the legal clock stops."""
+    at = now_or(at)
+    if not reason.strip() or not items.strip():
+        raise ValidationFailed(_("Say what is missing and why."))
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    from_status = dossier.status
+    to = check_move(action=Action.REQUEST_SUPPLEMENT, dossier=dossier)
+    authorize(action=Action.REQUEST_SUPPLEMENT, dossier=dossier, user=actor)
+    request = SupplementRequest.objects.create(
+        dossier=dossier, requested_by=actor, requested_at=at, reason=reason.strip(),
+        items=items.strip(), resume_status=from_status,
+    )
+    dossier.status = to
+    dossier.paused_at = at
+    dossier.supplement_count += 1
+    record(dossier=dossier, action=Action.REQUEST_SUPPLEMENT, actor=actor,
+           from_status=from_status, fields=["status", "paused_at", "supplement_count"], at=at,
+           reason=reason.strip(), data={"items": items.strip()})
+    return request
+
+
+def _shift(cal: Any, moment: datetime.datetime, *, paused_at: datetime.datetime,
+           resumed_at: datetime.datetime) -> datetime.datetime:
+    """Move a due moment by the working time the clock was stopped.
+
+    The working time left at the pause is kept and counted again from the resumption.
+    A moment already past at the pause stays where it was (it was late already).
+    """
+    if moment <= paused_at:
+        return moment
+    left = cal.working_seconds_between(paused_at, moment)
+    return cal.add_seconds(resumed_at, left)
+
+
+@transaction.atomic
+def dossier_supplement_received(
+    *, dossier_id: int, actor: Any, documents: Sequence[SubmittedDocument] = (),
+    note: str = "", expected_version: int | None = None, at: datetime.datetime | None = None,
+) -> Dossier:
+    """The documents arrived: the clock resumes and every open due moment moves on."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    check_move(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier)
+    authorize(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier, user=actor)
+    request = dossier.supplements.get(resolved_at__isnull=True)
+    cal = calendar_for(dossier.receiving_agency)
+    paused_at = dossier.paused_at or request.requested_at
+    request.resolved_at = at
+    request.resolved_by = actor
+    request.paused_seconds = max(0, cal.working_seconds_between(paused_at, at))
+    request.save(update_fields=["resolved_at", "resolved_by", "paused_seconds"])
+    for doc in documents:
+        DossierDocument.objects.create(
+            dossier=dossier, required_document_id=doc.required_document_id,
+            kind=DossierDocument.Kind.SUPPLEMENT, name=doc.name or _("Supplement"),
+            file=doc.file or "", originals=doc.originals, copies=doc.copies,
+            uploaded_by=actor, uploaded_at=at,
+        )
+    old_appointment = dossier.appointment_at
+    dossier.appointment_at = _shift(cal, old_appointment, paused_at=paused_at, resumed_at=at)
+    for step in dossier.steps.filter(finished_at__isnull=True):
+        step.due_at = _shift(cal, step.due_at, paused_at=paused_at, resumed_at=at)
+        step.save(update_fields=["due_at"])
+    dossier.status = request.resume_status
+    dossier.paused_at = None
+    # A new appointment may no longer be "due soon"; let the sweep judge again.
+    dossier.due_soon_flagged_at = None
+    record(dossier=dossier, action=Action.SUPPLEMENT_RECEIVED, actor=actor,
+           from_status=Status.SUPPLEMENT,
+           fields=["status", "paused_at", "appointment_at", "due_soon_flagged_at"], at=at,
+           reason=note, data={"old_appointment": old_appointment,
+                              "appointment": dossier.appointment_at,
+                              "paused_working_seconds": request.paused_seconds})
+    return dossier
+
+
+@transaction.atomic
+def dossier_withdraw(
+    *, dossier_id: int, actor: Any, reason: str, expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """The applicant withdraws (status 7): recorded by an officer, or by the applicant online."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    from_status = dossier.status
+    to = check_move(action=Action.WITHDRAW, dossier=dossier)
+    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+    if not is_applicant:
+        authorize(action=Action.WITHDRAW, dossier=dossier, user=actor)
+    dossier.status = to
+    dossier.current_step = None
+    dossier.paused_at = None
+    dossier.supplements.filter(resolved_at__isnull=True).update(resolved_at=at)
+    record(dossier=dossier, action=Action.WITHDRAW, actor=actor, from_status=from_status,
+           fields=["status", "current_step", "paused_at"], at=at, reason=reason.strip())
+    return dossier
+
+
+@transaction.atomic
+def dossier_stop(
+    *, dossier_id: int, actor: Any, reason: str, expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> Dossier:
+    """The competent agency stops processing (status 8, form 05) with a reason."""
+    at = now_or(at)
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for stopping."))
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    from_status = dossier.status
+    to = check_move(action=Action.STOP, dossier=dossier)
+    authorize(action=Action.STOP, dossier=dossier, user=actor)
+    dossier.status = to
+    dossier.finished_at = at
+    dossier.current_step = None
+    dossier.paused_at = None
+    dossier.supplements.filter(resolved_at__isnull=True).update(resolved_at=at)
+    record(dossier=dossier, action=Action.STOP, actor=actor, from_status=from_status,
+           fields=["status", "finished_at", "current_step", "paused_at"], at=at,
+           reason=reason.strip())
+    return dossier
+
+
+@transaction.atomic
+def dossier_return_result(
+    *, dossier_id: int, officer: Any, result_file: Any | None = None, note: str = "",
+    expected_version: int | None = None, at: datetime.datetime | None = None,
+) -> Dossier:
+    """The officer hands the result to the applicant (status 10); an electronic copy is kept."""
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    to = check_move(action=Action.RETURN_RESULT, dossier=dossier)
+    authorize(action=Action.RETURN_RESULT, dossier=dossier, user=officer)
+    if result_file is not None:
+        DossierDocument.objects.create(
+            dossier=dossier, kind=DossierDocument.Kind.RESULT,
+            name=dossier.procedure_version.result_type, file=result_file, uploaded_by=officer,
+            uploaded_at=at,
+        )
+    dossier.status = to
+    dossier.returned_at = at
+    record(dossier=dossier, action=Action.RETURN_RESULT, actor=officer,
+           from_status=Status.RESULT_READY, fields=["status", "returned_at"], at=at, reason=note)
+    return dossier

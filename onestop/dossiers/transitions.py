@@ -1,0 +1,111 @@
+"""The one table of allowed moves of a dossier, and who may make them.
+
+Every service in onestop.dossiers.services checks its move here before writing. Status codes
+are the national TrangThaiHoSo codes (DOMAIN §5).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Role
+
+from .models import Status
+
+
+class Action(StrEnum):
+    SUBMIT_ONLINE = "submit_online"
+    INTAKE = "intake"  # filed at the counter: created and received in one step
+    RECEIVE = "receive"
+    REFUSE = "refuse"
+    HAND_OVER = "hand_over"
+    APPROVE = "approve"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUPPLEMENT_RECEIVED = "supplement_received"
+    REQUEST_PAYMENT = "request_payment"
+    PAYMENT_RECEIVED = "payment_received"
+    WITHDRAW = "withdraw"
+    STOP = "stop"
+    RETURN_RESULT = "return_result"
+
+
+ACTION_LABELS = {
+    Action.SUBMIT_ONLINE: _("Submitted online"),
+    Action.INTAKE: _("Received at the counter"),
+    Action.RECEIVE: _("Received"),
+    Action.REFUSE: _("Refused"),
+    Action.HAND_OVER: _("Handed over"),
+    Action.APPROVE: _("Approved, result ready"),
+    Action.REQUEST_SUPPLEMENT: _("Supplement requested"),
+    Action.SUPPLEMENT_RECEIVED: _("Supplement received"),
+    Action.REQUEST_PAYMENT: _("Payment requested"),
+    Action.PAYMENT_RECEIVED: _("Payment received"),
+    Action.WITHDRAW: _("Withdrawn"),
+    Action.STOP: _("Processing stopped"),
+    Action.RETURN_RESULT: _("Result returned"),
+}
+
+S = Status
+# action -> {from status: to status}. None as "from" means the dossier is being created.
+TRANSITIONS: dict[Action, dict[Status | None, Status]] = {
+    Action.SUBMIT_ONLINE: {None: S.SUBMITTED},
+    Action.INTAKE: {None: S.RECEIVED},
+    Action.RECEIVE: {S.SUBMITTED: S.RECEIVED},
+    Action.REFUSE: {S.SUBMITTED: S.REFUSED},
+    Action.HAND_OVER: {S.RECEIVED: S.IN_PROCESS, S.IN_PROCESS: S.IN_PROCESS},
+    Action.APPROVE: {S.IN_PROCESS: S.RESULT_READY},
+    # Supplement goes back to where it came from (SupplementRequest.resume_status).
+    Action.REQUEST_SUPPLEMENT: {S.RECEIVED: S.SUPPLEMENT, S.IN_PROCESS: S.SUPPLEMENT},
+    Action.SUPPLEMENT_RECEIVED: {S.SUPPLEMENT: S.IN_PROCESS},
+    Action.REQUEST_PAYMENT: {S.RECEIVED: S.AWAITING_PAYMENT, S.IN_PROCESS: S.AWAITING_PAYMENT},
+    Action.PAYMENT_RECEIVED: {S.AWAITING_PAYMENT: S.IN_PROCESS},
+    Action.WITHDRAW: {
+        S.SUBMITTED: S.WITHDRAWN, S.RECEIVED: S.WITHDRAWN, S.IN_PROCESS: S.WITHDRAWN,
+        S.SUPPLEMENT: S.WITHDRAWN, S.AWAITING_PAYMENT: S.WITHDRAWN,
+    },
+    Action.STOP: {
+        S.RECEIVED: S.STOPPED, S.IN_PROCESS: S.STOPPED, S.SUPPLEMENT: S.STOPPED,
+        S.AWAITING_PAYMENT: S.STOPPED,
+    },
+    Action.RETURN_RESULT: {S.RESULT_READY: S.RETURNED},
+}
+
+
+class Where(StrEnum):
+    """Which agency a role must be held in for an action."""
+
+    RECEIVING = "receiving"  # the centre that received the dossier
+    STEP = "step"  # the agency of the current step, with the step's own role
+    HANDLING = "handling"  # the competent agency
+
+
+# action -> the (where, role) pairs that may perform it. STEP with role None = the step's role.
+PERMISSIONS: dict[Action, tuple[tuple[Where, str | None], ...]] = {
+    Action.INTAKE: ((Where.RECEIVING, Role.OFFICER),),
+    Action.RECEIVE: ((Where.RECEIVING, Role.OFFICER),),
+    Action.REFUSE: ((Where.RECEIVING, Role.OFFICER),),
+    Action.HAND_OVER: ((Where.STEP, None),),
+    Action.APPROVE: ((Where.STEP, None),),
+    Action.REQUEST_SUPPLEMENT: (
+        (Where.RECEIVING, Role.OFFICER), (Where.STEP, Role.SPECIALIST), (Where.STEP, Role.LEADER),
+    ),
+    Action.SUPPLEMENT_RECEIVED: ((Where.RECEIVING, Role.OFFICER),),
+    Action.REQUEST_PAYMENT: ((Where.RECEIVING, Role.OFFICER), (Where.STEP, Role.SPECIALIST)),
+    Action.PAYMENT_RECEIVED: ((Where.RECEIVING, Role.OFFICER),),
+    Action.WITHDRAW: ((Where.RECEIVING, Role.OFFICER),),
+    Action.STOP: ((Where.HANDLING, Role.LEADER),),
+    Action.RETURN_RESULT: ((Where.RECEIVING, Role.OFFICER),),
+}
+
+
+def target_status(action: Action, current: Status | int | None) -> Status | None:
+    """The status `action` leads to from `current`, or None when the move is not allowed."""
+    key = Status(current) if current is not None else None
+    return TRANSITIONS[action].get(key)
+
+
+def actions_from(current: Status | int) -> list[Action]:
+    status = Status(current)
+    return [action for action, moves in TRANSITIONS.items() if status in moves]

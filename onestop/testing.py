@@ -1,0 +1,124 @@
+"""Shared test fixtures: a small city with named staff and one procedure (not demo data).
+
+Kept in the package so every app's tests and the benchmarks build the same world.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from onestop.accounts.models import User
+from onestop.agencies.models import Agency, Membership, Role
+from onestop.catalog.models import (
+    Fee,
+    Field,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+)
+from onestop.catalog.models import Procedure as ProcedureModel
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def vn(*args: int) -> datetime.datetime:
+    """An aware moment in Vietnam time: vn(2026, 3, 2, 8) is 08:00 on 2 March 2026."""
+    return datetime.datetime(*args, tzinfo=VN)  # type: ignore[misc]
+
+
+@dataclass
+class City:
+    centre: Agency
+    justice: Agency
+    commune: Agency
+    officer: User
+    specialist: User
+    leader: User
+    admin: User
+    outsider: User  # an officer of the commune centre: no rights on the centre's dossiers
+    version: ProcedureVersion
+
+    def documents(self) -> list[Any]:
+        from onestop.dossiers.services import SubmittedDocument
+
+        return [
+            SubmittedDocument(required_document_id=d.id, originals=d.originals, copies=d.copies)
+            for d in self.version.documents.all()
+        ]
+
+    def filing(self, **applicant: Any) -> Any:
+        from onestop.dossiers.services import Applicant, Filing
+
+        data = {"name": "Nguyễn Văn An", "id_number": "092090001234", "phone": "0912345678"}
+        data.update(applicant)
+        return Filing(procedure_version=self.version, receiving_agency=self.centre,
+                      applicant=Applicant(**data), documents=self.documents())
+
+
+def make_user(username: str, full_name: str, **roles: Agency) -> User:
+    user = User.objects.create_user(username=username, password="test-pass-123",
+                                     full_name=full_name)
+    for role, agency in roles.items():
+        Membership.objects.create(user=user, agency=agency, role=role)
+    return user
+
+
+def make_procedure(
+    *, code: str, name: str, field: Field, centre: Agency | None, handling: Agency,
+    days: str = "3", steps: tuple[tuple[str, str, str, str], ...] | None = None,
+    online_level: str = "partial", valid_from: datetime.date = datetime.date(2024, 1, 1),
+) -> ProcedureVersion:
+    """A published procedure; `steps` are (kind, role, days, name), agency filled by kind."""
+    procedure = ProcedureModel.objects.create(code=code)
+    version = ProcedureVersion.objects.create(
+        procedure=procedure, number=1, state=ProcedureVersion.State.PUBLISHED,
+        valid_from=valid_from, name=name, field=field, processing_days=Decimal(days),
+        result_type="Giấy chứng nhận", online_level=online_level,
+        legal_basis="Luật Hộ tịch 2014",
+    )
+    version.competent_agencies.add(handling)
+    RequiredDocument.objects.create(version=version, order=1, name="Tờ khai theo mẫu",
+                                    originals=1)
+    RequiredDocument.objects.create(version=version, order=2, name="Giấy tờ tùy thân",
+                                    originals=0, copies=1)
+    RequiredDocument.objects.create(version=version, order=3, name="Giấy ủy quyền",
+                                    originals=1, optional=True)
+    Fee.objects.create(version=version, name="Lệ phí", amount=8000)
+    total = Decimal(days)
+    steps = steps or (
+        ("receive", Role.OFFICER, "0.5", "Tiếp nhận và chuyển hồ sơ"),
+        ("review", Role.SPECIALIST, str(total - Decimal("1")), "Thẩm định hồ sơ"),
+        ("approve", Role.LEADER, "0.5", "Phê duyệt, ký kết quả"),
+    )
+    for order, (kind, role, step_days, step_name) in enumerate(steps, start=1):
+        ProcessStep.objects.create(
+            version=version, order=order, name=step_name, kind=kind, role=role,
+            agency=centre if kind == "receive" else handling,
+            allotment_days=Decimal(step_days),
+        )
+    return version
+
+
+def make_city() -> City:
+    centre = Agency.objects.create(code="000.00.00.H99", name="Trung tâm Phục vụ hành chính công",
+                                   kind=Agency.Kind.SERVICE_CENTRE)
+    justice = Agency.objects.create(code="000.00.01.H99", name="Sở Tư pháp",
+                                    kind=Agency.Kind.DEPARTMENT)
+    commune = Agency.objects.create(code="000.01.01.H99", name="Bộ phận Một cửa phường Ninh Kiều",
+                                    kind=Agency.Kind.COMMUNE_CENTRE)
+    field = Field.objects.create(code="ho-tich", name="Hộ tịch", name_en="Civil status")
+    version = make_procedure(code="1.001193", name="Đăng ký khai sinh", field=field,
+                             centre=centre, handling=justice)
+    return City(
+        centre=centre, justice=justice, commune=commune,
+        officer=make_user("officer", "Trần Thị Bình", officer=centre),
+        specialist=make_user("specialist", "Lê Văn Cường", specialist=justice),
+        leader=make_user("leader", "Phạm Minh Dũng", leader=justice),
+        admin=make_user("admin", "Võ Thị Em", admin=centre),
+        outsider=make_user("outsider", "Đỗ Văn Phúc", officer=commune),
+        version=version,
+    )
