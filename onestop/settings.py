@@ -138,7 +138,9 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = ""  # in-memory for tests
+    # A file, not SQLite's shared-cache memory database: shared cache has table locks that
+    # fail at once instead of waiting, which would defeat the concurrency tests.
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
