@@ -102,7 +102,7 @@ WSGI_APPLICATION = "onestop.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -187,6 +187,9 @@ TASKS = {
 ONESTOP_CITY_NAME = env_str("ONESTOP_CITY_NAME", "Thành phố Cần Thơ")
 ONESTOP_CITY_PLACE = env_str("ONESTOP_CITY_PLACE", "Cần Thơ")
 ONESTOP_PROVINCE_CODE = env_int("ONESTOP_PROVINCE_CODE", 92)
+# Public status lookup: at most this many lookups per IP address in the window (seconds).
+ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
+ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
 # How often `onestop worker` runs the deadline sweep, in seconds.
 ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300)
 
