@@ -65,3 +65,29 @@ def procedure_version_publish(
         object_id=version.pk, to_state="published", data={"valid_from": valid_from.isoformat()},
     )
     return version
+
+
+@transaction.atomic
+def procedure_version_copy(*, version: ProcedureVersion, actor: Any | None = None
+                           ) -> ProcedureVersion:
+    """A new draft with everything of `version` (documents, fees, steps, agencies)."""
+    source = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
+    last = (
+        ProcedureVersion.objects.filter(procedure_id=source.procedure_id)
+        .order_by("-number").values_list("number", flat=True).first()
+    ) or 0
+    draft = ProcedureVersion.objects.get(pk=source.pk)
+    draft.pk = None
+    draft.number = last + 1
+    draft.state = ProcedureVersion.State.DRAFT
+    draft.valid_from = draft.valid_to = None
+    draft.save()
+    draft.competent_agencies.set(source.competent_agencies.all())
+    for related in (source.documents.all(), source.fees.all(), source.steps.all()):
+        for item in related:
+            item.pk = None
+            item.version = draft
+            item.save()
+    audit_append(actor=actor, action="procedure.draft", object_type="procedure_version",
+                 object_id=draft.pk, data={"from_version": source.pk})
+    return draft
