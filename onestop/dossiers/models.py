@@ -182,7 +182,7 @@ class CodeCounter(models.Model):
     """Last sequence number used for dossier codes per agency and day of receipt.
 
     Incremented under a row lock inside the receipt transaction, so a rolled-back receipt
-    gives its number back and committed codes stay consecutive (docs/dossier-codes.md).
+    gives its number back and committed codes stay consecutive (docs/dossier-lifecycle.md).
     """
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
