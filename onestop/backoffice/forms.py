@@ -1,0 +1,269 @@
+"""Input parsing for the staff pages. Forms check shape only; the services own the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Agency
+from onestop.catalog.models import ProcedureVersion, RequiredDocument
+from onestop.dossiers.models import Channel, Status
+from onestop.dossiers.selectors import QUEUE_TAB_LABELS, QueueFilters, QueueTab
+from onestop.dossiers.services import Applicant, Filing, SubmittedDocument
+
+# ---- queue --------------------------------------------------------------------------------
+
+
+class QueueFilterForm(forms.Form):
+    tab = forms.TypedChoiceField(
+        label=_("Tab"), choices=[(t.value, label) for t, label in QUEUE_TAB_LABELS.items()],
+        required=False, empty_value=QueueTab.MINE.value,
+    )
+    status = forms.TypedChoiceField(
+        label=_("Status"), choices=[("", _("Any status")), *Status.choices], coerce=int,
+        required=False, empty_value=None,
+    )
+    procedure = forms.TypedChoiceField(
+        label=_("Procedure"), choices=(), coerce=int, required=False, empty_value=None
+    )
+    channel = forms.TypedChoiceField(
+        label=_("Channel"), choices=[("", _("Any channel")), *Channel.choices], coerce=int,
+        required=False, empty_value=None,
+    )
+    q = forms.CharField(label=_("Code or applicant"), required=False, max_length=100)
+
+    def __init__(self, *args: Any, procedures: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["procedure"].choices = [("", _("Any procedure")), *procedures]
+
+    def tab_value(self) -> QueueTab:
+        if self.is_valid():
+            return QueueTab(self.cleaned_data["tab"] or QueueTab.MINE)
+        return QueueTab.MINE
+
+    def filters(self) -> QueueFilters:
+        if not self.is_valid():
+            return QueueFilters()
+        data = self.cleaned_data
+        return QueueFilters(status=data["status"], procedure_id=data["procedure"],
+                            channel=data["channel"], text=data["q"] or "")
+
+
+# ---- counter intake -----------------------------------------------------------------------
+
+
+class IntakeStartForm(forms.Form):
+    centre = forms.ModelChoiceField(label=_("Receiving centre"), queryset=Agency.objects.none(),
+                                    empty_label=None)
+    version = forms.ModelChoiceField(label=_("Procedure"),
+                                     queryset=ProcedureVersion.objects.none(),
+                                     empty_label=_("Choose a procedure…"))
+
+    def __init__(self, *args: Any, centres: list[Agency],
+                 versions: QuerySet[ProcedureVersion], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["centre"].queryset = Agency.objects.filter(pk__in=[c.pk for c in centres])
+        if len(centres) == 1:
+            self.initial.setdefault("centre", centres[0].pk)
+            self.initial["centre"] = self.initial["centre"] or centres[0].pk
+        self.fields["version"].queryset = versions
+        self.fields["version"].label_from_instance = (
+            lambda v: f"{v.procedure.code} – {v.name}"
+        )
+
+
+INTAKE_CHANNELS = [(Channel.COUNTER.value, Channel.COUNTER.label),
+                   (Channel.POST.value, Channel.POST.label)]
+
+
+class IntakeForm(forms.Form):
+    """The applicant, the competent agency and the checklist of required documents.
+
+    One row per required document: a 'received' tick, originals and copies (prefilled from
+    the catalog) and an optional scan. Unticked rows are not submitted; the intake service
+    decides whether the dossier is complete.
+    """
+
+    applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=200)
+    applicant_id_number = forms.CharField(
+        label=_("Citizen ID (CCCD)"), max_length=12, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label=_("Phone"), max_length=20, required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    applicant_email = forms.EmailField(label=_("E-mail"), required=False)
+    applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    handling_agency = forms.ModelChoiceField(label=_("Competent agency"),
+                                             queryset=Agency.objects.none(), empty_label=None)
+    channel = forms.TypedChoiceField(label=_("Channel"), choices=INTAKE_CHANNELS, coerce=int,
+                                     initial=Channel.COUNTER.value)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, version: ProcedureVersion, centre: Agency,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.version = version
+        self.centre = centre
+        self.fields["handling_agency"].queryset = version.competent_agencies.all()
+        self.required_documents: list[RequiredDocument] = list(version.documents.all())
+        for doc in self.required_documents:
+            self.fields[f"doc_{doc.pk}_present"] = forms.BooleanField(
+                label=_("Received"), required=False)
+            self.fields[f"doc_{doc.pk}_originals"] = forms.IntegerField(
+                label=_("Originals"), min_value=0, max_value=99, initial=doc.originals)
+            self.fields[f"doc_{doc.pk}_copies"] = forms.IntegerField(
+                label=_("Copies"), min_value=0, max_value=99, initial=doc.copies)
+            self.fields[f"doc_{doc.pk}_file"] = forms.FileField(
+                label=_("Scan (optional)"), required=False)
+
+    def document_rows(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "doc": doc,
+                "present": self[f"doc_{doc.pk}_present"],
+                "originals": self[f"doc_{doc.pk}_originals"],
+                "copies": self[f"doc_{doc.pk}_copies"],
+                "file": self[f"doc_{doc.pk}_file"],
+            }
+            for doc in self.required_documents
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for doc in self.required_documents:
+            if not data.get(f"doc_{doc.pk}_present"):
+                continue
+            if not (data.get(f"doc_{doc.pk}_originals") or data.get(f"doc_{doc.pk}_copies")
+                    or data.get(f"doc_{doc.pk}_file")):
+                self.add_error(f"doc_{doc.pk}_originals",
+                               _("Give the number of originals or copies, or attach a scan."))
+        return data
+
+    def filing(self) -> Filing:
+        data = self.cleaned_data
+        documents = [
+            SubmittedDocument(
+                required_document_id=doc.pk, name=doc.name,
+                originals=data.get(f"doc_{doc.pk}_originals") or 0,
+                copies=data.get(f"doc_{doc.pk}_copies") or 0,
+                file=data.get(f"doc_{doc.pk}_file"),
+            )
+            for doc in self.required_documents
+            if data.get(f"doc_{doc.pk}_present")
+        ]
+        return Filing(
+            procedure_version=self.version, receiving_agency=self.centre,
+            handling_agency=data["handling_agency"],
+            applicant=Applicant(
+                name=data["applicant_name"].strip(),
+                id_number=data["applicant_id_number"].strip(),
+                phone=data["applicant_phone"].strip(),
+                email=data["applicant_email"].strip(),
+                address=data["applicant_address"].strip(),
+            ),
+            documents=documents, note=data["note"].strip(),
+        )
+
+
+# ---- actions on a dossier -----------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Every action carries the dossier version the page showed (a stale page → Conflict)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+def _reason(label: Any = None, required: bool = True) -> forms.CharField:
+    return forms.CharField(label=label or _("Reason"), required=required, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReceiveForm(ActionForm):
+    pass
+
+
+class RefuseForm(ActionForm):
+    reason = _reason(_("Reason for refusing"))
+
+
+class HandOverForm(ActionForm):
+    note = _reason(_("Note"), required=False)
+    assignee = forms.ModelChoiceField(label=_("Assign the next step to"), required=False,
+                                      queryset=None, empty_label=_("Anyone with the role"))
+
+    def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+        self.fields["assignee"].label_from_instance = str
+
+
+class AssignForm(ActionForm):
+    assignee = forms.ModelChoiceField(label=_("Assign the current step to"), queryset=None)
+
+    def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = people
+        self.fields["assignee"].label_from_instance = str
+
+
+class ApproveForm(ActionForm):
+    note = _reason(_("Note"), required=False)
+
+
+class RequestSupplementForm(ActionForm):
+    reason = _reason(_("Why the documents are needed"))
+    items = _reason(_("Documents to supplement"))
+
+
+class SupplementReceivedForm(ActionForm):
+    note = _reason(_("Note"), required=False)
+    name = forms.CharField(label=_("Name of the document received"), required=False,
+                           max_length=500)
+    file = forms.FileField(label=_("Scan (optional)"), required=False)
+
+    def documents(self) -> list[SubmittedDocument]:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return []
+        return [SubmittedDocument(required_document_id=None,
+                                  name=self.cleaned_data["name"].strip() or upload.name,
+                                  file=upload)]
+
+
+class StopForm(ActionForm):
+    reason = _reason(_("Reason for stopping"))
+
+
+class WithdrawForm(ActionForm):
+    reason = _reason(_("Reason given by the applicant"))
+
+
+class ReturnResultForm(ActionForm):
+    note = _reason(_("Note"), required=False)
+    result_file = forms.FileField(label=_("Electronic result (optional)"), required=False)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ApologySignForm(ActionForm):
+    reason = _reason(_("Reason for the delay"))
+    new_appointment = forms.DateTimeField(
+        label=_("New appointment"), widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+
+class ApologyDismissForm(ActionForm):
+    reason = _reason(_("Why no extension is needed"), required=False)
