@@ -127,7 +127,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _sqlite_path,
+            "NAME": str(_sqlite_path),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of one
                 # failing half-way with "database is locked" (SQLite has no row locks).
@@ -137,10 +137,14 @@ else:
             },
         }
     }
+# Test databases are named per process so two test runs on one machine never drop each
+# other's database half-way.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file, not SQLite's shared-cache memory database: shared cache has table locks that
     # fail at once instead of waiting, which would defeat the concurrency tests.
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(DATA_DIR / "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_onestop_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -63,7 +63,7 @@ def audit_append(
     seq = head.seq + 1
     actor_id = getattr(actor, "pk", None)
     actor_label = str(actor) if actor is not None else "system"
-    fields = {
+    fields: dict[str, Any] = {
         "seq": seq, "at": at, "actor_id": actor_id, "actor_label": actor_label[:200],
         "action": action, "object_type": object_type, "object_id": str(object_id),
         "from_state": str(from_state), "to_state": str(to_state), "reason": reason, "data": data,

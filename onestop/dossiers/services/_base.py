@@ -16,10 +16,23 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
-from onestop.core.errors import Conflict, InvalidTransition, NotAllowed
+from onestop.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 
-from ..models import Dossier, Status
+from ..models import Dossier, DossierStep, Status
 from ..transitions import ACTION_LABELS, PERMISSIONS, Action, Where, target_status
+
+
+def open_step(dossier: Dossier) -> DossierStep:
+    """The step the dossier is at; a clear error when it has none (finished or refused)."""
+    if dossier.current_step is None:
+        raise ValidationFailed(_("The dossier has no open step."))
+    return dossier.current_step
+
+
+def appointment_of(dossier: Dossier) -> datetime.datetime:
+    if dossier.appointment_at is None:
+        raise InvalidTransition(_("The dossier has not been received yet."))
+    return dossier.appointment_at
 
 
 def now_or(at: datetime.datetime | None) -> datetime.datetime:

@@ -17,7 +17,7 @@ from onestop.core.calendars import calendar_for
 from onestop.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 
 from ..models import CLOCK_RUNNING, ApologyLetter, Dossier
-from ._base import lock_dossier, now_or, record
+from ._base import appointment_of, lock_dossier, now_or, record
 
 # How close to the appointment a dossier is "due soon": one working day (issue #2).
 DUE_SOON_DAYS = 1
@@ -37,7 +37,7 @@ def _proposed_appointment(dossier: Dossier, *, at: datetime.datetime) -> datetim
     """
     cal = calendar_for(dossier.receiving_agency)
     remaining = sum(s.allotted_seconds for s in dossier.steps.filter(finished_at__isnull=True))
-    start = max(at, dossier.appointment_at)
+    start = max(at, appointment_of(dossier))
     return cal.add_seconds(start, max(remaining, cal.days_to_seconds(1)))
 
 
@@ -88,12 +88,12 @@ def apology_sign(
     if dossier.status not in CLOCK_RUNNING:
         raise InvalidTransition(_("The dossier is no longer being processed."))
     appointment = new_appointment or letter.proposed_appointment_at
-    if appointment <= dossier.appointment_at:
+    if appointment <= appointment_of(dossier):
         raise ValidationFailed(_("The new appointment must be later than the current one."))
     if reason:
         letter.reason = reason.strip()
     letter.proposed_appointment_at = appointment
-    letter.old_appointment_at = dossier.appointment_at
+    letter.old_appointment_at = appointment_of(dossier)
     letter.state = ApologyLetter.State.SIGNED
     letter.signed_by = leader
     letter.signed_at = at
@@ -103,7 +103,7 @@ def apology_sign(
     if last is not None and last.due_at < appointment:
         last.due_at = appointment
         last.save(update_fields=["due_at"])
-    old = dossier.appointment_at
+    old = appointment_of(dossier)
     dossier.appointment_at = appointment
     dossier.due_soon_flagged_at = None
     dossier.overdue_flagged_at = None
@@ -162,7 +162,7 @@ def deadline_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     due_soon = 0
     for dossier in candidates:
         cal = calendar_for(dossier.receiving_agency)
-        if cal.working_seconds_between(now, dossier.appointment_at) <= cal.days_to_seconds(
+        if cal.working_seconds_between(now, appointment_of(dossier)) <= cal.days_to_seconds(
             DUE_SOON_DAYS
         ):
             due_soon += Dossier.objects.filter(

@@ -15,16 +15,22 @@ from onestop.core.errors import NotAllowed, ValidationFailed
 
 from ..models import Dossier, DossierDocument, DossierStep, Status, SupplementRequest
 from ..transitions import Action
-from ._base import authorize, check_move, lock_dossier, now_or, record
+from ._base import (
+    appointment_of,
+    authorize,
+    check_move,
+    lock_dossier,
+    now_or,
+    open_step,
+    record,
+)
 from .intake import SubmittedDocument
 
 
 def _finish_current_step(dossier: Dossier, *, actor: Any, at: datetime.datetime,
                          note: str) -> DossierStep | None:
     """Close the current step and open the next one; returns the next step (None if last)."""
-    step = dossier.current_step
-    if step is None:
-        raise ValidationFailed(_("The dossier has no open step."))
+    step = open_step(dossier)
     step.finished_at = at
     step.finished_by = actor
     step.note = note
@@ -48,10 +54,9 @@ def dossier_hand_over(
     from_status = dossier.status
     to = check_move(action=Action.HAND_OVER, dossier=dossier)
     authorize(action=Action.HAND_OVER, dossier=dossier, user=actor)
-    has_next = dossier.steps.filter(order__gt=dossier.current_step.order).exists()
-    if not has_next:
+    done = open_step(dossier)
+    if not dossier.steps.filter(order__gt=done.order).exists():
         raise ValidationFailed(_("This is the last step: approve the result instead."))
-    done = dossier.current_step
     nxt = _finish_current_step(dossier, actor=actor, at=at, note=note)
     assert nxt is not None
     if assignee is not None:
@@ -101,14 +106,14 @@ def dossier_approve(
     dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
     to = check_move(action=Action.APPROVE, dossier=dossier)
     authorize(action=Action.APPROVE, dossier=dossier, user=actor)
-    if dossier.steps.filter(order__gt=dossier.current_step.order).exists():
+    if dossier.steps.filter(order__gt=open_step(dossier).order).exists():
         raise ValidationFailed(_("Steps remain before approval: hand the dossier over."))
     _finish_current_step(dossier, actor=actor, at=at, note=note)
     dossier.status = to
     dossier.finished_at = at  # the processing end used for "on time" (DOMAIN §6)
     record(dossier=dossier, action=Action.APPROVE, actor=actor, from_status=Status.IN_PROCESS,
            fields=["status", "current_step", "finished_at"], at=at, reason=note,
-           data={"on_time": dossier.finished_at <= dossier.appointment_at})
+           data={"on_time": at <= appointment_of(dossier)})
     return dossier
 
 
@@ -171,11 +176,11 @@ def dossier_supplement_received(
     for doc in documents:
         DossierDocument.objects.create(
             dossier=dossier, required_document_id=doc.required_document_id,
-            kind=DossierDocument.Kind.SUPPLEMENT, name=doc.name or _("Supplement"),
+            kind=DossierDocument.Kind.SUPPLEMENT, name=doc.name or str(_("Supplement")),
             file=doc.file or "", originals=doc.originals, copies=doc.copies,
             uploaded_by=actor, uploaded_at=at,
         )
-    old_appointment = dossier.appointment_at
+    old_appointment = appointment_of(dossier)
     dossier.appointment_at = _shift(cal, old_appointment, paused_at=paused_at, resumed_at=at)
     for step in dossier.steps.filter(finished_at__isnull=True):
         step.due_at = _shift(cal, step.due_at, paused_at=paused_at, resumed_at=at)
