@@ -1,0 +1,550 @@
+"""Load the demo city: organisation, staff, catalog and ~300 dossiers of the last 90 days.
+
+The organisation and the catalog drafts are plain rows (like onestop.testing); procedure
+versions are published through onestop.catalog.services so their process is checked, and
+every dossier is made only through onestop.dossiers.services, with `at=` moments in the past.
+
+The dossiers are simulated together in time order: each dossier's life is a generator that
+yields the moment of its next action; a heap always resumes the earliest one. So the audit
+log, dossier codes and per-day counters read chronologically, as if the last three months
+had really happened, and every action sees the real state the previous ones left. A life
+whose next action would fall after `now` simply stops there: that is how recent dossiers
+end up still in process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+import logging
+import random
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.accounts.models import User
+from onestop.agencies.models import AdministrativeUnit, Agency, Membership
+from onestop.catalog.models import (
+    Fee,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+)
+from onestop.catalog.services import procedure_version_publish
+from onestop.core.calendars import calendar_for
+from onestop.core.workcalendar import WorkCalendar
+from onestop.dossiers import services as svc
+from onestop.dossiers.models import Dossier, Status
+
+from . import catalog as data
+from .people import make_person
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZE = 300
+DEFAULT_SEED = 20250701
+WINDOW_DAYS = 90
+# The two-level local government (and this catalog) is in force from this day.
+CATALOG_FROM = datetime.date(2025, 7, 1)
+
+HOUR = 3600
+
+
+def city_code() -> str:
+    # Demo code: Cần Thơ's real QCVN 102:2016 H-code was not found (DOMAIN §4); H92 is outside
+    # the range of real province codes, so it cannot be mistaken for another province.
+    return str(getattr(settings, "ONESTOP_CITY_AGENCY_CODE", "000.00.00.H92"))
+
+
+def _code(level3: int, level2: int) -> str:
+    suffix = city_code().rsplit(".", 1)[-1]
+    return f"000.{level3:02d}.{level2:02d}.{suffix}"
+
+
+def centre_code() -> str:
+    """The demo city centre's code: its presence marks the demo as loaded."""
+    return _code(0, 1)
+
+
+def demo_is_loaded() -> bool:
+    return Agency.objects.filter(code=centre_code()).exists()
+
+
+@dataclass
+class DemoResult:
+    loaded: bool  # False when the demo was already there and nothing was written
+    agencies: int = 0
+    users: int = 0
+    procedures: int = 0
+    dossiers: int = 0
+    statuses: dict[int, int] = field(default_factory=dict)
+    overdue: int = 0
+    supplements: int = 0
+    apologies: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class World:
+    centre: Agency
+    departments: dict[str, Agency]
+    counters: dict[str, Agency]
+    committees: dict[str, Agency]
+    units: dict[str, AdministrativeUnit]
+    versions: dict[str, tuple[data.ProcedureSpec, ProcedureVersion]]
+    users: dict[str, User]
+    citizen: User
+
+    def staff(self, agency: Agency, role: str) -> list[User]:
+        return self._by_role[(agency.pk, role)]
+
+    def index(self) -> None:
+        self._by_role: dict[tuple[int, str], list[User]] = {}
+        for m in Membership.objects.filter(user__in=self.users.values()).select_related("user"):
+            self._by_role.setdefault((m.agency_id, m.role), []).append(m.user)
+
+
+# --------------------------------------------------------------------------- organisation
+
+
+def _build_organisation() -> tuple[Agency, dict[str, Agency], dict[str, Agency],
+                                   dict[str, Agency], dict[str, AdministrativeUnit]]:
+    centre = Agency.objects.create(
+        code=centre_code(), kind=Agency.Kind.SERVICE_CENTRE,
+        name="Trung tâm Phục vụ hành chính công thành phố Cần Thơ",
+        name_en="Can Tho City Public Administration Service Centre",
+        address="Số 2 Đường Hòa Bình, Phường Ninh Kiều, Thành phố Cần Thơ",
+        phone="0292 3000 000",
+    )
+    departments = {
+        d.slug: Agency.objects.create(code=_code(0, d.number), kind=Agency.Kind.DEPARTMENT,
+                                      name=d.name, name_en=d.name_en)
+        for d in data.DEPARTMENTS
+    }
+    units = {u.code: u for u in AdministrativeUnit.objects.filter(
+        code__in=[c.unit_code for c in data.COMMUNES])}
+    missing = {c.unit_code for c in data.COMMUNES} - set(units)
+    if missing:
+        raise RuntimeError(f"administrative units not imported: {sorted(missing)}")
+    committees: dict[str, Agency] = {}
+    counters: dict[str, Agency] = {}
+    for c in data.COMMUNES:
+        unit = units[c.unit_code]
+        committees[c.slug] = Agency.objects.create(
+            code=_code(0, c.number), kind=Agency.Kind.COMMUNE_COMMITTEE, unit=unit,
+            name=f"Ủy ban nhân dân {unit.name}", name_en=f"People's Committee of {unit.name}",
+        )
+        counters[c.slug] = Agency.objects.create(
+            code=_code(1, c.number), kind=Agency.Kind.COMMUNE_CENTRE, unit=unit,
+            parent=committees[c.slug],
+            name=f"Bộ phận Một cửa {unit.name}", name_en=f"One-stop counter of {unit.name}",
+            address=f"{c.street}, {unit.name}, Thành phố Cần Thơ",
+        )
+    return centre, departments, counters, committees, units
+
+
+def _build_staff(centre: Agency, departments: dict[str, Agency], counters: dict[str, Agency],
+                 committees: dict[str, Agency]) -> tuple[dict[str, User], User]:
+    # One hash for everyone: Argon2 is deliberately slow and the demo password is shared.
+    password = make_password(data.DEMO_PASSWORD)
+    users: dict[str, User] = {}
+    for username, full_name, role, key in data.STAFF:
+        if key == "centre":
+            agency = centre
+        elif key.startswith("counter:"):
+            agency = counters[key.split(":", 1)[1]]
+        elif key.startswith("committee:"):
+            agency = committees[key.split(":", 1)[1]]
+        else:
+            agency = departments[key]
+        user = users.get(username)
+        if user is None:
+            # Agency admins reach /admin/; the city admin is also a superuser for the demo.
+            user = User.objects.create(
+                username=username, full_name=full_name, password=password,
+                is_staff=role == "admin", is_superuser=username == "admin",
+            )
+            users[username] = user
+        Membership.objects.create(user=user, agency=agency, role=role)
+    username, full_name, cccd, phone = data.CITIZEN
+    citizen = User.objects.create(username=username, full_name=full_name, password=password,
+                                  cccd=cccd, phone=phone)
+    return users, citizen
+
+
+# --------------------------------------------------------------------------- catalog
+
+
+def _build_catalog(
+    *, departments: dict[str, Agency], committees: dict[str, Agency], admin: User
+) -> dict[str, tuple[data.ProcedureSpec, ProcedureVersion]]:
+    fields = {}
+    for code, name, name_en in data.FIELDS:
+        fields[code], _created = Field.objects.get_or_create(
+            code=code, defaults={"name": name, "name_en": name_en})
+    versions: dict[str, tuple[data.ProcedureSpec, ProcedureVersion]] = {}
+    for spec in data.PROCEDURES:
+        steps = [Decimal(s) for s in spec.steps]
+        if sum(steps) != Decimal(spec.days):  # caught here with the procedure's name
+            raise ValueError(f"{spec.code}: allotments do not add up to {spec.days}")
+        procedure = Procedure.objects.create(code=spec.code)
+        version = ProcedureVersion.objects.create(
+            procedure=procedure, number=1, name=spec.name, name_en=spec.name_en,
+            field=fields[spec.field], processing_days=Decimal(spec.days),
+            result_type=spec.result, online_level=spec.online, legal_basis=spec.legal_basis,
+            fee_note=spec.fee_note,
+        )
+        competent = (list(committees.values()) if spec.handler == "commune"
+                     else [departments[spec.handler]])
+        version.competent_agencies.add(*competent)
+        for order, (name, originals, copies, optional) in enumerate(spec.documents, start=1):
+            RequiredDocument.objects.create(version=version, order=order, name=name,
+                                            originals=originals, copies=copies,
+                                            optional=optional)
+        for name, amount, kind in spec.fees:
+            Fee.objects.create(version=version, name=name, amount=amount, kind=kind)
+        for order, ((kind, role, name, name_en), allotment) in enumerate(
+            zip(data.STEP_NAMES, steps, strict=True), start=1
+        ):
+            # No agency: the receiving centre for "receive", the competent agency otherwise.
+            ProcessStep.objects.create(version=version, order=order, name=name,
+                                       name_en=name_en, kind=kind, role=role,
+                                       allotment_days=allotment)
+        version = procedure_version_publish(version=version, valid_from=CATALOG_FROM,
+                                            actor=admin)
+        versions[spec.code] = (spec, version)
+    return versions
+
+
+# --------------------------------------------------------------------------- dossiers
+
+TARGET_WEIGHTS = {
+    Status.RETURNED: 40, Status.RESULT_READY: 8, Status.IN_PROCESS: 14, Status.RECEIVED: 4,
+    Status.SUBMITTED: 5, Status.SUPPLEMENT: 6, Status.AWAITING_PAYMENT: 3, Status.REFUSED: 4,
+    Status.WITHDRAWN: 4, Status.STOPPED: 3,
+}
+IN_FLIGHT = (Status.SUBMITTED, Status.RECEIVED, Status.IN_PROCESS, Status.SUPPLEMENT,
+             Status.AWAITING_PAYMENT)
+NEEDS_ONLINE = (Status.SUBMITTED, Status.REFUSED)
+COMMUNE_WEIGHTS = {"ninhkieu": 30, "caikhe": 25, "cairang": 20, "binhthuy": 15, "phongdien": 10}
+
+REFUSE_REASONS = (
+    "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan; đề nghị nộp tại cơ quan có thẩm quyền.",
+    "Thành phần hồ sơ tải lên không đọc được; đề nghị nộp lại hồ sơ.",
+)
+SUPPLEMENT_REASONS = (
+    ("Bản sao giấy tờ tùy thân không rõ nét.", "Bản sao giấy tờ tùy thân"),
+    ("Tờ khai còn thiếu chữ ký của người yêu cầu.", "Tờ khai có chữ ký"),
+    ("Thông tin trên tờ khai không khớp với giấy tờ kèm theo.", "Tờ khai đã sửa"),
+)
+STOP_REASONS = (
+    "Người yêu cầu không đáp ứng điều kiện theo quy định.",
+    "Có tranh chấp liên quan, cơ quan có thẩm quyền đang giải quyết.",
+)
+WITHDRAW_REASONS = (
+    "Người yêu cầu xin rút hồ sơ để bổ sung sau.",
+    "Người yêu cầu không còn nhu cầu giải quyết.",
+)
+APOLOGY_REASON = "Hồ sơ cần xác minh thêm với cơ quan liên quan nên chưa kịp trả kết quả."
+
+
+@dataclass
+class Plan:
+    index: int
+    spec: data.ProcedureSpec
+    version: ProcedureVersion
+    receiving: Agency
+    handling: Agency
+    cal: WorkCalendar
+    online: bool
+    account: User | None
+    applicant: svc.Applicant
+    target: Status
+    start: datetime.datetime
+    supplements: int = 0
+    late: bool = False
+    apology: bool = False
+    stage: str = ""  # where a withdrawn/stopped/in-process life ends
+
+
+class Simulator:
+    def __init__(self, world: World, *, rng: random.Random, now: datetime.datetime) -> None:
+        self.world = world
+        self.rng = rng
+        self.now = now
+
+    # ---- time helpers: every action lands inside office hours, after the previous one
+
+    def later(self, cal: WorkCalendar, t: datetime.datetime, lo: float,
+              hi: float) -> datetime.datetime:
+        """A working moment `lo`..`hi` working seconds after t (whole minutes, ≥ 1 minute)."""
+        seconds = max(60, int(self.rng.uniform(lo, hi)) // 60 * 60)
+        moment = cal.add_seconds(t, seconds)
+        return moment if cal.is_open(moment) else cal.next_opening(moment)
+
+    def days_later(self, cal: WorkCalendar, t: datetime.datetime, lo: int,
+                   hi: int) -> datetime.datetime:
+        """A working moment some calendar days later (the applicant comes back)."""
+        moment = t + datetime.timedelta(days=self.rng.randint(lo, hi),
+                                        minutes=self.rng.randint(0, 240))
+        return self.later(cal, cal.next_opening(moment), 60, 2 * HOUR)
+
+    def before_now(self, cal: WorkCalendar, working_seconds: int) -> datetime.datetime:
+        """A working moment that leaves about `working_seconds` of working time until now."""
+        t = self.now - datetime.timedelta(seconds=working_seconds)
+        while cal.working_seconds_between(t, self.now) < working_seconds:
+            t -= datetime.timedelta(hours=6)
+        return cal.next_opening(t.replace(second=0, microsecond=0))
+
+    # ---- planning
+
+    def plan(self, index: int, target: Status, *, forced: bool) -> Plan:
+        rng, w = self.rng, self.world
+        choices = [(s, v) for s, v in w.versions.values()
+                   if not (target in NEEDS_ONLINE and s.online == "none")
+                   and not (forced and Decimal(s.days) > 3)]
+        spec, version = rng.choices(choices, weights=[s.weight for s, _v in choices])[0]
+        if spec.handler == "commune":
+            slug = rng.choices(list(COMMUNE_WEIGHTS), weights=list(COMMUNE_WEIGHTS.values()))[0]
+            receiving, handling = w.counters[slug], w.committees[slug]
+            commune = next(c for c in data.COMMUNES if c.slug == slug)
+        else:
+            receiving, handling = w.centre, w.departments[spec.handler]
+            commune = rng.choice(data.COMMUNES)
+        unit = w.units[commune.unit_code]
+        online = spec.online != "none" and (target in NEEDS_ONLINE or rng.random() < 0.6)
+        account = w.citizen if online and rng.random() < 0.08 else None
+        if account is not None:
+            applicant = svc.Applicant(name=account.full_name, id_number=account.cccd,
+                                      phone=account.phone, account=account,
+                                      address=f"{commune.street}, {unit.name}, Thành phố Cần Thơ")
+        else:
+            p = make_person(rng, index + 1, street=commune.street, unit_name=unit.name,
+                            city="Thành phố Cần Thơ")
+            applicant = svc.Applicant(name=p.name, id_number=p.cccd, phone=p.phone,
+                                      email=p.email, address=p.address)
+        cal = calendar_for(receiving)
+        day = cal.day_seconds
+        legal = cal.days_to_seconds(spec.days)
+        if forced:
+            # Guaranteed to reach its target before now: short procedures, fitting starts.
+            start = (self.before_now(cal, 2 * day) if target in IN_FLIGHT
+                     else self.before_now(cal, 15 * day))
+        elif target in IN_FLIGHT:
+            if rng.random() < 0.2:  # stuck for a while: overdue by now
+                start = self.before_now(cal, legal + rng.randint(1, 8) * day)
+            else:
+                start = self.before_now(cal, rng.randint(HOUR, max(2 * HOUR, legal * 4 // 5)))
+        else:
+            span = WINDOW_DAYS * 86400
+            moment = self.now - datetime.timedelta(seconds=rng.randint(3 * 86400, span))
+            start = self.later(cal, cal.next_opening(moment), 60, 3 * HOUR)
+        plan = Plan(index=index, spec=spec, version=version, receiving=receiving,
+                    handling=handling, cal=cal, online=online, account=account,
+                    applicant=applicant, target=target, start=start)
+        if target == Status.SUPPLEMENT:
+            plan.supplements = 1
+        elif target not in (Status.SUBMITTED, Status.REFUSED, Status.RECEIVED) and not forced:
+            r = rng.random()
+            plan.supplements = 2 if r < 0.03 else 1 if r < 0.18 else 0
+        if target in (Status.RETURNED, Status.RESULT_READY, Status.IN_PROCESS) and not forced:
+            plan.late = rng.random() < 0.15
+            plan.apology = plan.late and rng.random() < 0.5
+        if target == Status.WITHDRAWN:
+            stages = ["review"] + (["submitted"] if online else []) + (
+                ["supplement"] if plan.supplements else [])
+            plan.stage = rng.choice(stages)
+        elif target == Status.IN_PROCESS:
+            plan.stage = rng.choice(["review", "review", "approve"])
+        return plan
+
+    def plans(self, size: int) -> list[Plan]:
+        plans: list[Plan] = []
+        # First one of each status, so even a tiny demo shows every status 1–10.
+        for i, status in enumerate(Status):
+            plans.append(self.plan(i, status, forced=True))
+        targets = list(TARGET_WEIGHTS)
+        weights = list(TARGET_WEIGHTS.values())
+        for i in range(len(plans), size):
+            plans.append(self.plan(i, self.rng.choices(targets, weights=weights)[0],
+                                   forced=False))
+        return plans
+
+    # ---- a dossier's life
+
+    def documents(self, version: ProcedureVersion) -> list[svc.SubmittedDocument]:
+        return [svc.SubmittedDocument(required_document_id=d.id, originals=d.originals,
+                                      copies=d.copies)
+                for d in version.documents.all() if not d.optional or self.rng.random() < 0.3]
+
+    def life(self, p: Plan) -> Iterator[datetime.datetime]:
+        rng, w, cal = self.rng, self.world, p.cal
+        officer = rng.choice(w.staff(p.receiving, "officer"))
+        specialist = rng.choice(w.staff(p.handling, "specialist"))
+        leader = rng.choice(w.staff(p.handling, "leader"))
+        filing = svc.Filing(procedure_version=p.version, receiving_agency=p.receiving,
+                            applicant=p.applicant, documents=self.documents(p.version),
+                            handling_agency=p.handling)
+        t = p.start
+        yield t
+        if p.online:
+            dossier = svc.dossier_submit_online(filing=filing, at=t)
+            if p.target == Status.SUBMITTED:
+                return
+            if p.target == Status.WITHDRAWN and p.stage == "submitted":
+                t = self.days_later(cal, t, 0, 2)
+                yield t
+                svc.dossier_withdraw(dossier_id=dossier.pk, actor=p.account or officer,
+                                     reason=rng.choice(WITHDRAW_REASONS), at=t)
+                return
+            t = self.later(cal, t, 10 * 60, 6 * HOUR)
+            yield t
+            if p.target == Status.REFUSED:
+                svc.dossier_refuse(dossier_id=dossier.pk, officer=officer,
+                                   reason=rng.choice(REFUSE_REASONS), at=t)
+                return
+            svc.dossier_receive(dossier_id=dossier.pk, officer=officer, at=t)
+        else:
+            dossier = svc.dossier_intake_at_counter(officer=officer, filing=filing, at=t)
+        pk = dossier.pk
+        if p.target == Status.RECEIVED:
+            return
+        receive_secs = cal.days_to_seconds(p.spec.steps[0])
+        review_secs = cal.days_to_seconds(p.spec.steps[1])
+        approve_secs = cal.days_to_seconds(p.spec.steps[2])
+        t = self.later(cal, t, 5 * 60, receive_secs * 0.9)
+        yield t
+        svc.dossier_hand_over(dossier_id=pk, actor=officer, at=t, note="Chuyển xử lý")
+        for n in range(p.supplements):
+            t = self.later(cal, t, 30 * 60, max(HOUR, review_secs * 0.4))
+            yield t
+            reason, items = rng.choice(SUPPLEMENT_REASONS)
+            svc.dossier_request_supplement(dossier_id=pk, actor=specialist, reason=reason,
+                                           items=items, at=t)
+            if p.target == Status.SUPPLEMENT and n == p.supplements - 1:
+                return
+            if p.target == Status.WITHDRAWN and p.stage == "supplement":
+                t = self.days_later(cal, t, 3, 10)
+                yield t
+                svc.dossier_withdraw(dossier_id=pk, actor=p.account or officer,
+                                     reason=rng.choice(WITHDRAW_REASONS), at=t)
+                return
+            t = self.days_later(cal, t, 1, 6)
+            yield t
+            first = p.version.documents.all()[0]
+            svc.dossier_supplement_received(
+                dossier_id=pk, actor=officer, at=t, note="Đã nhận giấy tờ bổ sung",
+                documents=[svc.SubmittedDocument(required_document_id=first.id,
+                                                 name=items, originals=1)])
+        if p.target in (Status.WITHDRAWN, Status.STOPPED, Status.AWAITING_PAYMENT):
+            t = self.later(cal, t, HOUR, max(2 * HOUR, review_secs * 0.5))
+            yield t
+            if p.target == Status.WITHDRAWN:
+                svc.dossier_withdraw(dossier_id=pk, actor=p.account or officer,
+                                     reason=rng.choice(WITHDRAW_REASONS), at=t)
+            elif p.target == Status.STOPPED:
+                svc.dossier_stop(dossier_id=pk, actor=leader, reason=rng.choice(STOP_REASONS),
+                                 at=t)
+            else:
+                amount = sum(f.amount for f in p.version.fees.all()) or 50000
+                svc.dossier_request_payment(
+                    dossier_id=pk, actor=specialist, amount=amount, at=t,
+                    reason="Nộp phí, lệ phí trước khi trả kết quả")
+            return
+        if p.target == Status.IN_PROCESS and p.stage == "review":
+            return
+        if p.apology:
+            appointment = Dossier.objects.values_list("appointment_at", flat=True).get(pk=pk)
+            left = cal.working_seconds_between(t, appointment)
+            t = (cal.add_seconds(t, left - cal.day_seconds // 2) if left > cal.day_seconds
+                 else self.later(cal, t, 60, 30 * 60))
+            t = t if cal.is_open(t) else cal.next_opening(t)
+            yield t
+            letter = svc.apology_prepare(dossier_id=pk, at=t, reason=APOLOGY_REASON)
+            if letter is not None:
+                t = self.later(cal, t, 20 * 60, 3 * HOUR)
+                yield t
+                svc.apology_sign(letter_id=letter.pk, leader=leader, at=t)
+        factor = rng.uniform(1.15, 1.8) if p.late and not p.apology else rng.uniform(0.15, 0.9)
+        t = self.later(cal, t, review_secs * factor * 0.9, review_secs * factor)
+        yield t
+        svc.dossier_hand_over(dossier_id=pk, actor=specialist, at=t,
+                              note="Đủ điều kiện, trình lãnh đạo phê duyệt")
+        if p.target == Status.IN_PROCESS:
+            return
+        t = self.later(cal, t, 10 * 60, approve_secs)
+        yield t
+        svc.dossier_approve(dossier_id=pk, actor=leader, at=t, note="Đồng ý")
+        if p.target == Status.RESULT_READY:
+            return
+        t = self.later(cal, t, 20 * 60, 2 * cal.day_seconds)
+        yield t
+        svc.dossier_return_result(dossier_id=pk, officer=officer, at=t)
+
+    def run(self, plans: list[Plan]) -> None:
+        """Resume the lives in time order; a life stops where its next moment is after now."""
+        heap: list[tuple[datetime.datetime, int, Iterator[datetime.datetime]]] = []
+        for p in plans:
+            life = self.life(p)
+            start = next(life)
+            if start <= self.now:
+                heap.append((start, p.index, life))
+        heapq.heapify(heap)
+        while heap:
+            _at, index, life = heapq.heappop(heap)
+            try:
+                following = next(life)  # performs the action due at `_at`
+            except StopIteration:
+                continue
+            if following <= self.now:
+                heapq.heappush(heap, (following, index, life))
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
+              now: datetime.datetime | None = None) -> DemoResult:
+    """Load the demo once; a second call finds the marker and writes nothing.
+
+    One transaction: a failed load leaves no half-built demo (and no marker) behind.
+    """
+    began = time.monotonic()
+    now = (now or timezone.now()).replace(microsecond=0)
+    if demo_is_loaded():
+        return DemoResult(loaded=False)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        centre, departments, counters, committees, units = _build_organisation()
+        users, citizen = _build_staff(centre, departments, counters, committees)
+        versions = _build_catalog(departments=departments, committees=committees,
+                                  admin=users["admin"])
+        world = World(centre=centre, departments=departments, counters=counters,
+                      committees=committees, units=units, versions=versions, users=users,
+                      citizen=citizen)
+        world.index()
+        sim = Simulator(world, rng=rng, now=now)
+        sim.run(sim.plans(size))
+        # What the worker would have done meanwhile: flag overdue dossiers, draft apologies.
+        svc.deadline_sweep(now=now)
+    demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
+    statuses = Counter(demo.values_list("status", flat=True))
+    return DemoResult(
+        loaded=True,
+        agencies=1 + len(departments) + len(counters) + len(committees),
+        users=len(users) + 1, procedures=len(versions), dossiers=demo.count(),
+        statuses=dict(sorted(statuses.items())),
+        overdue=sum(1 for d in demo if d.is_overdue(now)),
+        supplements=demo.filter(supplement_count__gt=0).count(),
+        apologies=demo.filter(apologies__state="signed").distinct().count(),
+        seconds=time.monotonic() - began,
+    )

@@ -1,0 +1,57 @@
+"""The demo data: every status, real services only, past working moments, loaded once."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from onestop.accounts.models import User
+from onestop.agencies.models import Agency
+from onestop.core.audit import audit_verify
+from onestop.core.calendars import calendar_for
+from onestop.core.identifiers import validate_cccd
+from onestop.core.models import AuditEvent
+from onestop.demo.loader import demo_is_loaded, demo_load
+from onestop.dossiers.models import Dossier, Status
+from onestop.testing import vn
+
+pytestmark = pytest.mark.django_db
+
+NOW = vn(2026, 3, 20, 10)  # a Friday morning; the demo covers the 90 days before it
+
+
+def test_a_small_demo_shows_every_status_with_an_intact_audit_chain():
+    result = demo_load(size=40, now=NOW)
+    assert result.loaded
+    statuses = set(Dossier.objects.values_list("status", flat=True))
+    assert statuses == {s.value for s in Status}
+    assert result.dossiers == Dossier.objects.count() == 40
+    assert audit_verify().ok
+
+
+def test_demo_actions_happen_in_the_past_in_office_hours_one_after_another():
+    demo_load(size=40, now=NOW)
+    cal = calendar_for(None)  # demo centres keep the default office hours
+    events = list(AuditEvent.objects.filter(object_type="dossier").order_by("seq"))
+    assert events and all(e.at <= NOW for e in events)
+    # Only the closing deadline sweep runs at NOW; every person acts in office hours.
+    by_people = [e for e in events if e.action != "apology.prepare" or e.at != NOW]
+    assert all(cal.is_open(e.at) for e in by_people)
+    assert all(a.at <= b.at for a, b in zip(by_people, by_people[1:], strict=False))
+    for d in Dossier.objects.all():
+        validate_cccd(d.applicant_id_number)
+        assert d.applicant_phone.startswith("0900")  # fictitious, valid in form
+
+
+def test_loading_twice_does_not_duplicate_anything():
+    out = StringIO()
+    call_command("seed_demo", "--size", "15", stdout=out)
+    assert "15 dossiers" in out.getvalue()
+    assert demo_is_loaded()
+    counts = (Agency.objects.count(), User.objects.count(), Dossier.objects.count(),
+              AuditEvent.objects.count())
+    out = StringIO()
+    call_command("seed_demo", "--size", "15", stdout=out)
+    assert "already loaded" in out.getvalue()
+    assert (Agency.objects.count(), User.objects.count(), Dossier.objects.count(),
+            AuditEvent.objects.count()) == counts
