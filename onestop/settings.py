@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "onestop.core.context_processors.demo_banner",
             ],
         },
     },
@@ -191,6 +192,10 @@ TASKS = {
 ONESTOP_CITY_NAME = env_str("ONESTOP_CITY_NAME", "Thành phố Cần Thơ")
 ONESTOP_CITY_PLACE = env_str("ONESTOP_CITY_PLACE", "Cần Thơ")
 ONESTOP_PROVINCE_CODE = env_int("ONESTOP_PROVINCE_CODE", 92)
+# Demo code (H92 is outside the real range): set the city's real code when it is known.
+ONESTOP_CITY_AGENCY_CODE = env_str("ONESTOP_CITY_AGENCY_CODE", "000.00.00.H92")
+# Set by `onestop demo`: pages show a banner saying the data are fictitious.
+ONESTOP_DEMO = env_bool("ONESTOP_DEMO", False)
 # Public status lookup: at most this many lookups per IP address in the window (seconds).
 ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
 ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
