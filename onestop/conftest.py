@@ -10,6 +10,12 @@ def city(db) -> City:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is deliberately slow; tests create many users and prove nothing about hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
     # Calendars are cached per process; a test that edits overrides must not leak into others.
     clear_calendar_cache()
