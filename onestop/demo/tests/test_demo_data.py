@@ -48,6 +48,9 @@ def test_loading_twice_does_not_duplicate_anything():
     call_command("seed_demo", "--size", "15", stdout=out)
     assert "15 dossiers" in out.getvalue()
     assert demo_is_loaded()
+    officer = User.objects.get(username="officer")
+    assert officer.check_password("onestop-demo") and not officer.is_staff
+    assert User.objects.get(username="admin.ninhkieu").is_staff  # agency admins reach /admin/
     counts = (Agency.objects.count(), User.objects.count(), Dossier.objects.count(),
               AuditEvent.objects.count())
     out = StringIO()
