@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import pytest
@@ -12,8 +13,9 @@ from onestop.dossiers.models import Dossier
 def intake(city):
     """Receive a complete counter dossier now (the procedure is in force since 2024)."""
 
-    def make(**applicant: Any) -> Dossier:
-        return svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing(**applicant))
+    def make(at: datetime.datetime | None = None, **applicant: Any) -> Dossier:
+        return svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing(**applicant),
+                                             at=at)
 
     return make
 
