@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from onestop.dossiers.selectors import public_status_lookup
@@ -44,12 +46,19 @@ def _over_limit(request: HttpRequest) -> bool:
     return count > limit
 
 
+def _without_factor(request: HttpRequest) -> str:
+    """Where the language switcher returns to: the lookup with the code, never the digits."""
+    code = request.GET.get("code", "")[:40]
+    return f"{reverse('portal:lookup')}?{urlencode({'code': code})}" if code else request.path
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"nav": "lookup"}
     if "factor" in request.GET:
         form = LookupForm(request.GET)
         if _over_limit(request):
             context["form"] = LookupForm(initial={"code": request.GET.get("code", "")})
+            context["language_next"] = _without_factor(request)
             context["error"] = _("Too many lookups from your connection. Wait a few minutes "
                                  "and try again.")
             return render(request, "portal/lookup.html", context, status=429)
@@ -66,4 +75,5 @@ def lookup(request: HttpRequest) -> HttpResponse:
         # `?code=` alone comes from the QR code on the receipt: prefill, do not look up.
         form = LookupForm(initial={"code": request.GET.get("code", "")[:40]})
     context["form"] = form
+    context["language_next"] = _without_factor(request)
     return render(request, "portal/lookup.html", context)
