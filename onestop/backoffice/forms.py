@@ -237,6 +237,18 @@ class SupplementReceivedForm(ActionForm):
                                   file=upload)]
 
 
+class RequestPaymentForm(ActionForm):
+    amount = forms.IntegerField(label=_("Amount (VND)"), min_value=1,
+                                widget=forms.NumberInput(attrs={"inputmode": "numeric",
+                                                                "step": "1"}))
+    reason = _reason(_("What the payment is for"), required=False)
+
+
+class PaymentReceivedForm(ActionForm):
+    reference = forms.CharField(label=_("Receipt or transaction reference"), required=False,
+                                max_length=100)
+
+
 class StopForm(ActionForm):
     reason = _reason(_("Reason for stopping"))
 

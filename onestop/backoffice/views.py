@@ -224,6 +224,19 @@ ACTIONS: dict[str, ActionSpec] = {
         gettext_lazy("Supplement received"),
         gettext_lazy("Supplement received; the clock runs again."),
     ),
+    "request_payment": ActionSpec(
+        f.RequestPaymentForm, lambda r, d, fm: svc.dossier_request_payment(
+            dossier_id=d.pk, actor=r.user, amount=fm.cleaned_data["amount"],
+            reason=fm.cleaned_data["reason"], expected_version=_v(fm)),
+        gettext_lazy("Request payment of a financial obligation"),
+        gettext_lazy("Payment requested."),
+    ),
+    "payment_received": ActionSpec(
+        f.PaymentReceivedForm, lambda r, d, fm: svc.dossier_payment_received(
+            dossier_id=d.pk, actor=r.user, reference=fm.cleaned_data["reference"],
+            expected_version=_v(fm)),
+        gettext_lazy("Payment received"), gettext_lazy("Payment recorded; processing goes on."),
+    ),
     "stop": ActionSpec(
         f.StopForm, lambda r, d, fm: svc.dossier_stop(
             dossier_id=d.pk, actor=r.user, reason=fm.cleaned_data["reason"],
@@ -245,7 +258,8 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 # Shown in this order on the page.
 ACTION_ORDER = ("receive", "refuse", "hand_over", "approve", "assign", "request_supplement",
-                "supplement_received", "return_result", "withdraw", "stop")
+                "supplement_received", "request_payment", "payment_received", "return_result",
+                "withdraw", "stop")
 
 
 def _form_kwargs(action: str, dossier: Dossier) -> dict[str, Any]:

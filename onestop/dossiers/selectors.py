@@ -220,8 +220,8 @@ def available_actions(*, user: Any, dossier: Dossier) -> set[str]:
     offered: set[str] = set()
     for action in (
         Action.RECEIVE, Action.REFUSE, Action.HAND_OVER, Action.APPROVE,
-        Action.REQUEST_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, Action.WITHDRAW, Action.STOP,
-        Action.RETURN_RESULT,
+        Action.REQUEST_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, Action.REQUEST_PAYMENT,
+        Action.PAYMENT_RECEIVED, Action.WITHDRAW, Action.STOP, Action.RETURN_RESULT,
     ):
         if target_status(action, dossier.status) is not None and may(
             action=action, dossier=dossier, user=user

@@ -175,3 +175,18 @@ def test_a_stale_apology_form_is_refused(client, city, intake):
     response = client.post(url, {f"dismiss{letter.pk}-version": dossier.version})
     letter.refresh_from_db()
     assert letter.state == ApologyLetter.State.DISMISSED
+
+
+def test_financial_obligation_is_requested_and_recorded_through_the_page(client, city, intake):
+    dossier = intake()
+    client.force_login(city.officer)
+    assert _act(client, dossier, "request_payment", amount="12.5").status_code == 400
+    response = _act(client, dossier, "request_payment", amount=50000, reason="Lệ phí")
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AWAITING_PAYMENT
+    assert reverse("backoffice:dossier_act", args=[dossier.pk, "payment_received"]) in _page(
+        client, dossier)
+    assert _act(client, dossier, "payment_received", reference="FT123").status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PROCESS
