@@ -334,11 +334,16 @@ class Simulator:
                                       email=p.email, address=p.address)
         cal = calendar_for(receiving)
         day = cal.day_seconds
+        stage = "review"
         legal = cal.days_to_seconds(spec.days)
         if forced:
             # Guaranteed to reach its target before now: short procedures, fitting starts.
             start = (self.before_now(cal, 2 * day) if target in IN_FLIGHT
                      else self.before_now(cal, 15 * day))
+        elif target == Status.IN_PROCESS and rng.random() < 0.5:
+            # Waiting for the leader's signature: received most of the legal time ago.
+            stage = "approve"
+            start = self.before_now(cal, rng.randint(legal * 7 // 10, legal) + HOUR)
         elif target in IN_FLIGHT:
             if rng.random() < 0.2:  # stuck for a while: overdue by now
                 start = self.before_now(cal, legal + rng.randint(1, 8) * day)
@@ -364,7 +369,7 @@ class Simulator:
                 ["supplement"] if plan.supplements else [])
             plan.stage = rng.choice(stages)
         elif target == Status.IN_PROCESS:
-            plan.stage = rng.choice(["review", "review", "approve"])
+            plan.stage = stage
         return plan
 
     def plans(self, size: int) -> list[Plan]:
