@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -37,7 +37,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, procedures: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["procedure"].choices = [("", _("Any procedure")), *procedures]
+        field = cast(forms.TypedChoiceField, self.fields["procedure"])
+        field.choices = [("", _("Any procedure")), *procedures]
 
     def tab_value(self) -> QueueTab:
         if self.is_valid():
@@ -55,24 +56,26 @@ class QueueFilterForm(forms.Form):
 # ---- counter intake -----------------------------------------------------------------------
 
 
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.procedure.code} – {obj.name}"
+
+
 class IntakeStartForm(forms.Form):
     centre = forms.ModelChoiceField(label=_("Receiving centre"), queryset=Agency.objects.none(),
                                     empty_label=None)
-    version = forms.ModelChoiceField(label=_("Procedure"),
-                                     queryset=ProcedureVersion.objects.none(),
-                                     empty_label=_("Choose a procedure…"))
+    version = VersionChoiceField(label=_("Procedure"), queryset=ProcedureVersion.objects.none(),
+                                 empty_label=_("Choose a procedure…"))
 
     def __init__(self, *args: Any, centres: list[Agency],
                  versions: QuerySet[ProcedureVersion], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["centre"].queryset = Agency.objects.filter(pk__in=[c.pk for c in centres])
+        centre = cast(forms.ModelChoiceField, self.fields["centre"])
+        centre.queryset = Agency.objects.filter(pk__in=[c.pk for c in centres])
         if len(centres) == 1:
             self.initial.setdefault("centre", centres[0].pk)
             self.initial["centre"] = self.initial["centre"] or centres[0].pk
-        self.fields["version"].queryset = versions
-        self.fields["version"].label_from_instance = (
-            lambda v: f"{v.procedure.code} – {v.name}"
-        )
+        cast(forms.ModelChoiceField, self.fields["version"]).queryset = versions
 
 
 INTAKE_CHANNELS = [(Channel.COUNTER.value, Channel.COUNTER.label),
@@ -110,7 +113,9 @@ class IntakeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.version = version
         self.centre = centre
-        self.fields["handling_agency"].queryset = version.competent_agencies.all()
+        cast(forms.ModelChoiceField, self.fields["handling_agency"]).queryset = (
+            version.competent_agencies.all()
+        )
         self.required_documents: list[RequiredDocument] = list(version.documents.all())
         for doc in self.required_documents:
             self.fields[f"doc_{doc.pk}_present"] = forms.BooleanField(
@@ -135,7 +140,7 @@ class IntakeForm(forms.Form):
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         for doc in self.required_documents:
             if not data.get(f"doc_{doc.pk}_present"):
                 continue
@@ -195,22 +200,24 @@ class RefuseForm(ActionForm):
 
 class HandOverForm(ActionForm):
     note = _reason(_("Note"), required=False)
-    assignee = forms.ModelChoiceField(label=_("Assign the next step to"), required=False,
-                                      queryset=None, empty_label=_("Anyone with the role"))
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Assign the next step to"), required=False, queryset=None,
+        empty_label=_("Anyone with the role"),
+    )
 
     def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = people
-        self.fields["assignee"].label_from_instance = str
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = people
 
 
 class AssignForm(ActionForm):
-    assignee = forms.ModelChoiceField(label=_("Assign the current step to"), queryset=None)
+    assignee: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Assign the current step to"), queryset=None,
+    )
 
     def __init__(self, *args: Any, people: QuerySet[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = people
-        self.fields["assignee"].label_from_instance = str
+        cast(forms.ModelChoiceField, self.fields["assignee"]).queryset = people
 
 
 class ApproveForm(ActionForm):

@@ -17,8 +17,9 @@ from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from onestop.agencies.models import Role
 from onestop.agencies.selectors import is_staff_member, receiving_centres_of
+from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import versions_in_force
 from onestop.core.errors import Conflict, DomainError
 from onestop.dossiers import selectors as sel
@@ -36,7 +38,7 @@ from onestop.dossiers.transitions import Action
 
 from . import forms as f
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 # ---- access ---------------------------------------------------------------------------------
@@ -45,7 +47,7 @@ def staff_required(view: View) -> View:
     """Signed in (else the login page) and holding at least one role (else a 403 page)."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not is_staff_member(user=request.user):
@@ -72,11 +74,11 @@ def page(request: HttpRequest, template: str, context: Mapping[str, Any] | None 
 class StaffLoginView(LoginView):
     template_name = "backoffice/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("backoffice:home")
+    next_page = "backoffice:home"  # a URL name: resolve_url turns it into the path
 
 
 class StaffLogoutView(LogoutView):
-    next_page = reverse_lazy("backoffice:login")
+    next_page = "backoffice:login"
 
 
 # ---- work queues ------------------------------------------------------------------------------
@@ -138,7 +140,7 @@ def intake_details(request: HttpRequest, version_pk: int) -> HttpResponse:
         return page(request, "backoffice/forbidden.html", status=403)
     try:
         version = versions_in_force().get(pk=version_pk)
-    except Exception as exc:  # DoesNotExist: not published or not in force today
+    except ProcedureVersion.DoesNotExist as exc:  # not published, or not in force today
         raise Http404("No procedure in force has this number.") from exc
     wanted = request.GET.get("centre") or request.POST.get("centre")
     centre = next((c for c in centres if str(c.pk) == str(wanted)), None)
@@ -447,7 +449,7 @@ def apology_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     try:
         # The apology services lock the letter and refuse a second signature; the version
