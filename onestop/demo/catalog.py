@@ -7,7 +7,7 @@ plausible but unchecked: look them up in the national database before any real u
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEMO_PASSWORD = "onestop-demo"
 
@@ -72,7 +72,6 @@ class ProcedureSpec:
     fees: tuple[tuple[str, int, str], ...] = ()  # name, VND, Fee.Kind value
     fee_note: str = ""
     weight: int = 1  # relative share of the demo dossiers
-    tags: tuple[str, ...] = field(default_factory=tuple)
 
 
 FIELDS: tuple[tuple[str, str, str], ...] = (

@@ -469,6 +469,7 @@ class Simulator:
             return
         if p.apology:
             appointment = Dossier.objects.values_list("appointment_at", flat=True).get(pk=pk)
+            assert appointment is not None  # set at receipt, above
             left = cal.working_seconds_between(t, appointment)
             t = (cal.add_seconds(t, left - cal.day_seconds // 2) if left > cal.day_seconds
                  else self.later(cal, t, 60, 30 * 60))
