@@ -75,11 +75,32 @@ def check_consecutive(city: City, day: datetime.date, expected: int) -> None:
         )
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU time used so far by this connection's PostgreSQL backend (same machine only)."""
+    import os
+
+    with connection.cursor() as c:
+        c.execute("SELECT pg_backend_pid()")
+        pid = c.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    # utime and stime are fields 14 and 15 of /proc/<pid>/stat (1-based, after the name).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class ReceiptResult:
     n: int
     threads: int
     sequential_per_s: float
+    # Where a sequential intake's time goes: CPU of this Python process, CPU of its
+    # PostgreSQL backend, and the rest of the wall time (waiting: commit flush, other
+    # processes on the 2 cores).
+    wall_ms_per_intake: float
+    client_cpu_ms_per_intake: float
+    server_cpu_ms_per_intake: float | None
     concurrent_per_s: float
     bare_create_per_s: float
     queries_per_intake: int
@@ -109,12 +130,20 @@ def run(n: int = 2000, threads: int = 4, log: Any = print) -> ReceiptResult:
     with CaptureQueriesContext(connection) as ctx:
         _intake(city, at1, warm)
     queries = len(ctx.captured_queries)
+    server0 = backend_cpu_seconds()
+    cpu0 = time.process_time()
     t0 = time.perf_counter()
     for i in range(n):
         _intake(city, at1, warm + 1 + i)
-    seq_rate = n / (time.perf_counter() - t0)
+    wall = time.perf_counter() - t0
+    client_cpu = time.process_time() - cpu0
+    server1 = backend_cpu_seconds()
+    server_cpu = None if server0 is None or server1 is None else server1 - server0
+    seq_rate = n / wall
     check_consecutive(city, day1, warm + 1 + n)
-    log(f"  receipt: sequential {seq_rate:,.0f} dossiers/s ({queries} queries each)")
+    log(f"  receipt: sequential {seq_rate:,.0f} dossiers/s ({queries} queries each; per intake "
+        f"{wall * 1000 / n:.1f} ms wall, {client_cpu * 1000 / n:.1f} ms Python CPU, "
+        f"{(server_cpu or 0) * 1000 / n:.1f} ms PostgreSQL CPU)")
 
     # Concurrent: `threads` threads, each with its own connection, on the next fresh day.
     day2 = fresh_day(city)
@@ -164,6 +193,9 @@ def run(n: int = 2000, threads: int = 4, log: Any = print) -> ReceiptResult:
     verdict = audit_verify()
     return ReceiptResult(
         n=n, threads=threads, sequential_per_s=round(seq_rate, 1),
+        wall_ms_per_intake=round(wall * 1000 / n, 2),
+        client_cpu_ms_per_intake=round(client_cpu * 1000 / n, 2),
+        server_cpu_ms_per_intake=None if server_cpu is None else round(server_cpu * 1000 / n, 2),
         concurrent_per_s=round(conc_rate, 1), bare_create_per_s=round(bare_rate, 1),
         queries_per_intake=queries, codes_consecutive=True, audit_chain_ok=verdict.ok,
     )

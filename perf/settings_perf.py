@@ -34,7 +34,7 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ONESTOP_LOOKUP_RATE_LIMIT = 10**9
 
 # STATIC_ROOT is not collected for benchmarks; WhiteNoise serves from the finders instead.
-warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+warnings.filterwarnings("ignore", message="No directory at")
 
 # Quiet: a log line per request would be part of what is measured.
 LOGGING = {
