@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.agencies.models import Agency
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
@@ -119,7 +120,7 @@ class IntakeForm(forms.Form):
         self.required_documents: list[RequiredDocument] = list(version.documents.all())
         for doc in self.required_documents:
             self.fields[f"doc_{doc.pk}_present"] = forms.BooleanField(
-                label=_("Received"), required=False)
+                label=pgettext_lazy("document handed in", "Received"), required=False)
             self.fields[f"doc_{doc.pk}_originals"] = forms.IntegerField(
                 label=_("Originals"), min_value=0, max_value=99, initial=doc.originals)
             self.fields[f"doc_{doc.pk}_copies"] = forms.IntegerField(
