@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
 from .models import AdministrativeUnit, Agency, Membership
+from .selectors import agencies_with_role
 
 
 @admin.register(AdministrativeUnit)
@@ -29,4 +32,18 @@ class AgencyAdmin(admin.ModelAdmin):
 class MembershipAdmin(admin.ModelAdmin):
     list_display = ("user", "agency", "role")
     list_filter = ("role", "agency")
-    autocomplete_fields = ("user", "agency")
+    autocomplete_fields = ("user",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Membership]:
+        qs = super().get_queryset(request).select_related("user", "agency")
+        if request.user.is_superuser:
+            return qs
+        # An agency admin manages the staff of their own agencies only.
+        return qs.filter(agency_id__in=agencies_with_role(user=request.user, role="admin"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "agency" and not request.user.is_superuser:
+            kwargs["queryset"] = Agency.objects.filter(
+                id__in=agencies_with_role(user=request.user, role="admin")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from onestop.accounts.models import User
 from onestop.agencies.models import AdministrativeUnit, Agency, Membership
+from onestop.agencies.services import staff_role_grant
 from onestop.catalog.models import (
     Fee,
     Field,
@@ -174,7 +175,7 @@ def _build_staff(centre: Agency, departments: dict[str, Agency], counters: dict[
                 is_staff=role == "admin", is_superuser=username == "admin",
             )
             users[username] = user
-        Membership.objects.create(user=user, agency=agency, role=role)
+        staff_role_grant(user=user, agency=agency, role=role)
     username, full_name, cccd, phone = data.CITIZEN
     citizen = User.objects.create(username=username, full_name=full_name, password=password,
                                   cccd=cccd, phone=phone)
