@@ -341,14 +341,22 @@ class TimelineEntry:
 def _events(dossier_id: int) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(object_type="dossier", object_id=str(dossier_id)).order_by(
         "seq"
-    ).only("seq", "at", "actor_label", "action", "from_state", "to_state", "reason")
+    ).only("seq", "at", "actor_id", "actor_label", "action", "from_state", "to_state", "reason")
+
+
+def _actor_label(event: AuditEvent) -> str:
+    # core.audit stores the untranslated word "system" when no person acted (the deadline
+    # sweep); the stored label is hashed into the chain, so translate it only for display.
+    if event.actor_id is None and event.actor_label == "system":
+        return str(_("system"))
+    return event.actor_label
 
 
 def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
     """Every audited event of the dossier, oldest first (staff view: who, why)."""
     return [
         TimelineEntry(
-            at=e.at, label=action_label(e.action), actor=e.actor_label,
+            at=e.at, label=action_label(e.action), actor=_actor_label(e),
             from_status=status_label(e.from_state), to_status=status_label(e.to_state),
             reason=e.reason, changes_status=e.from_state != e.to_state,
         )
