@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Agency, Role
+from onestop.core.text import fold
 
 
 class Field(models.Model):
@@ -82,6 +84,15 @@ class ProcedureVersion(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     fee_note = models.CharField(_("fee note"), max_length=300, blank=True)
+    # Folded copies (onestop.core.text.fold) for accent- and case-blind search that answers
+    # the same on SQLite and PostgreSQL; filled by save() and onestop.catalog.search.
+    search_name = models.TextField(editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    # Fields whose change alters the folded copies (documents and the field's name are
+    # followed by the signal handlers in onestop.catalog.search).
+    SEARCH_SOURCES = frozenset({"name", "name_en", "legal_basis", "conditions", "result_type",
+                                "field", "procedure"})
 
     class Meta:
         ordering = ["procedure__code", "-number"]
@@ -101,6 +112,25 @@ class ProcedureVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} – {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.SEARCH_SOURCES & set(update_fields):
+            self.search_name, self.search_text = self.folded_search_texts()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_name", "search_text"}
+        super().save(*args, **kwargs)
+
+    def folded_search_texts(self) -> tuple[str, str]:
+        """(name, everything else) folded: the name ranks first in search results."""
+        name = fold(f"{self.name} {self.name_en}")
+        parts = [self.procedure.code if self.procedure_id else "", self.legal_basis,
+                 self.conditions, self.result_type]
+        if self.field_id:
+            parts += [self.field.name, self.field.name_en]
+        if self.pk:
+            parts += [f"{n} {e}" for n, e in self.documents.values_list("name", "name_en")]
+        return name, fold(" ".join(parts))
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (
