@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "onestop.dossiers",
     "onestop.backoffice",
     "onestop.portal",
+    "onestop.feedback",
 ]
 
 MIDDLEWARE = [
