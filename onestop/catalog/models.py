@@ -54,6 +54,13 @@ class ProcedureVersion(models.Model):
         PUBLISHED = "published", _("published")
         RETIRED = "retired", _("retired")
 
+    class PaymentTiming(models.TextChoices):
+        # When the fees of a dossier must be paid (onestop.payments): before processing
+        # starts or before the result is handed over; meanwhile the dossier waits in status 6.
+        NONE = "none", _("no payment needed to proceed")
+        BEFORE_PROCESSING = "before_processing", _("paid before processing")
+        BEFORE_RETURN = "before_return", _("paid before the result is returned")
+
     class OnlineLevel(models.TextChoices):
         FULL = "full", _("fully online")
         PARTIAL = "partial", _("partially online")
@@ -84,6 +91,10 @@ class ProcedureVersion(models.Model):
     legal_basis = models.TextField(_("legal basis"), blank=True)
     conditions = models.TextField(_("conditions"), blank=True)
     fee_note = models.CharField(_("fee note"), max_length=300, blank=True)
+    payment_timing = models.CharField(
+        _("payment of fees"), max_length=20, choices=PaymentTiming.choices,
+        default=PaymentTiming.NONE,
+    )
     # Folded copies (onestop.core.text.fold) for accent- and case-blind search that answers
     # the same on SQLite and PostgreSQL; filled by save() and onestop.catalog.search.
     search_name = models.TextField(editable=False, blank=True, default="")
