@@ -61,7 +61,7 @@ def day_sequence(city: City, day: datetime.date) -> list[int]:
 
     prefix = f"{city.centre.code}-{day:%y%m%d}-"
     codes = Dossier.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    return sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    return sorted(int(code.rsplit("-", 1)[1]) for code in codes if code)
 
 
 def check_consecutive(city: City, day: datetime.date, expected: int) -> None:

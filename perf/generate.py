@@ -148,12 +148,13 @@ def _make_world() -> dict[str, Any]:
     staff: list[tuple[int, str, int]] = []
     for a in [centre, *communes]:
         user = make_user(f"perf-{a.code}-officer", f"Cán bộ một cửa {a.code}",
-                         **{Role.OFFICER: a})
-        staff.append((a.id, Role.OFFICER, user.id))
+                         **{Role.OFFICER.value: a})
+        staff.append((a.id, Role.OFFICER.value, user.id))
     for a in departments:
         for role, title in ((Role.SPECIALIST, "Chuyên viên"), (Role.LEADER, "Lãnh đạo")):
-            user = make_user(f"perf-{a.code}-{role}", f"{title} {a.code}", **{role: a})
-            staff.append((a.id, role, user.id))
+            user = make_user(f"perf-{a.code}-{role.value}", f"{title} {a.code}",
+                             **{role.value: a})
+            staff.append((a.id, role.value, user.id))
     fields = {
         slug: Field.objects.create(code=f"perf-{slug}", name=name) for slug, name in FIELDS.items()
     }
