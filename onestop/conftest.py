@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from onestop.core.calendars import clear_calendar_cache
 from onestop.testing import City, make_city
@@ -21,3 +22,11 @@ def _fresh_calendar_cache():
     clear_calendar_cache()
     yield
     clear_calendar_cache()
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    # A request activates its language for the whole thread and nothing resets it, so a test
+    # that browses in English would leave later tests' messages in English.
+    yield
+    translation.deactivate()

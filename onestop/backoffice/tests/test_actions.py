@@ -63,7 +63,7 @@ def test_a_stale_page_gets_the_conflict_message_and_changes_nothing(client, city
     response = _act(client, dossier, "request_supplement", version=stale,
                     reason="Thiếu giấy tờ", items="Bản sao CCCD")
     assert response.status_code == 409
-    assert "Someone else changed this dossier" in response.content.decode()
+    assert "Hồ sơ vừa được người khác thay đổi" in response.content.decode()
     dossier.refresh_from_db()
     assert (dossier.version, dossier.status, dossier.current_step_id) == before
     assert AuditEvent.objects.count() == events
@@ -74,7 +74,7 @@ def test_a_wrong_role_post_gets_a_403_message_and_changes_nothing(client, city, 
     client.force_login(city.specialist)  # the receive step belongs to the centre's officer
     response = _act(client, dossier, "hand_over")
     assert response.status_code == 403
-    assert "Your role does not allow this action" in response.content.decode()
+    assert "Vai trò của bạn không được phép thực hiện thao tác này" in response.content.decode()
     fresh = Dossier.objects.get(pk=dossier.pk)
     assert (fresh.version, fresh.status, fresh.current_step_id) == (
         dossier.version, dossier.status, dossier.current_step_id)
@@ -169,7 +169,7 @@ def test_a_stale_apology_form_is_refused(client, city, intake):
     client.force_login(city.leader)
     url = reverse("backoffice:apology_act", args=[letter.pk, "dismiss"])
     response = client.post(url, {f"dismiss{letter.pk}-version": dossier.version - 1}, follow=True)
-    assert "Someone else changed this dossier" in response.content.decode()
+    assert "Hồ sơ vừa được người khác thay đổi" in response.content.decode()
     letter.refresh_from_db()
     assert letter.state == ApologyLetter.State.DRAFT
     response = client.post(url, {f"dismiss{letter.pk}-version": dossier.version})

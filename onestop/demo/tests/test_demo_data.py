@@ -46,7 +46,7 @@ def test_demo_actions_happen_in_the_past_in_office_hours_one_after_another():
 def test_loading_twice_does_not_duplicate_anything():
     out = StringIO()
     call_command("seed_demo", "--size", "15", stdout=out)
-    assert "15 dossiers" in out.getvalue()
+    assert "15 hồ sơ" in out.getvalue()
     assert demo_is_loaded()
     officer = User.objects.get(username="officer")
     assert officer.check_password("onestop-demo") and not officer.is_staff
@@ -55,6 +55,6 @@ def test_loading_twice_does_not_duplicate_anything():
               AuditEvent.objects.count())
     out = StringIO()
     call_command("seed_demo", "--size", "15", stdout=out)
-    assert "already loaded" in out.getvalue()
+    assert "Dữ liệu mẫu đã được nạp" in out.getvalue()
     assert (Agency.objects.count(), User.objects.count(), Dossier.objects.count(),
             AuditEvent.objects.count()) == counts

@@ -41,7 +41,7 @@ def test_returning_a_result_that_is_not_ready_changes_nothing(city):
     d = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing(),
                                       at=vn(2026, 3, 2, 8))
     before = _snapshot(d.pk)
-    with pytest.raises(InvalidTransition, match="not possible"):
+    with pytest.raises(InvalidTransition, match="Không thể thực hiện"):
         svc.dossier_return_result(dossier_id=d.pk, officer=city.officer)
     assert _snapshot(d.pk) == before
 

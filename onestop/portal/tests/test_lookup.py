@@ -38,7 +38,8 @@ def test_the_right_factor_shows_the_status_without_personal_data(client, dossier
         result = response.context["result"]
         assert result.code == dossier.code and result.status_code == 4
         assert "Đăng ký khai sinh" in body
-        assert [e.label for e in result.timeline] == ["Received at the counter", "Handed over"]
+        assert [e.label for e in result.timeline] == ["Tiếp nhận trực tiếp tại quầy",
+                                                       "Chuyển xử lý"]
         for private in ("Nguyễn Văn An", "0912", "092090001234", "Chuyển Sở Tư pháp",
                         "Trần Thị Bình"):
             assert private not in body
@@ -88,7 +89,7 @@ def test_too_many_lookups_from_one_address_get_429(client, dossier, settings):
     blocked = client.get(LOOKUP, {"code": dossier.code, "factor": "5678"})
     assert blocked.status_code == 429
     assert "result" not in blocked.context
-    assert "Too many lookups" in blocked.content.decode()
+    assert "Bạn đã tra cứu quá nhiều lần" in blocked.content.decode()
     # Another address still gets through.
     other = client.get(LOOKUP, {"code": dossier.code, "factor": "5678"},
                        REMOTE_ADDR="203.0.113.7")
