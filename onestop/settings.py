@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "onestop.backoffice",
     "onestop.portal",
     "onestop.feedback",
+    "onestop.payments",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +204,25 @@ ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
 ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
 # How often `onestop worker` runs the deadline sweep, in seconds.
 ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300)
+# Payments (onestop.payments, docs/payments.md): the account VietQR transfers go to, and the
+# secrets shared with the bank (webhook HMAC-SHA256) and the gateway (HMAC-SHA512). Empty
+# secrets are derived from SECRET_KEY (fine locally); production sets the real ones. The
+# sandbox (a bank and gateway simulator) is on in debug and demo runs only.
+ONESTOP_PAYMENT_BANK_BIN = env_str("ONESTOP_PAYMENT_BANK_BIN", "970415")
+ONESTOP_PAYMENT_ACCOUNT = env_str("ONESTOP_PAYMENT_ACCOUNT", "0011001932418")
+ONESTOP_PAYMENT_BENEFICIARY = env_str("ONESTOP_PAYMENT_BENEFICIARY",
+                                      "TRUNG TAM PHUC VU HANH CHINH CONG")
+ONESTOP_VIETQR_WEBHOOK_SECRET = env_str("ONESTOP_VIETQR_WEBHOOK_SECRET", "")
+ONESTOP_GATEWAY_URL = env_str("ONESTOP_GATEWAY_URL", "")  # empty: the sandbox gateway page
+ONESTOP_GATEWAY_MERCHANT = env_str("ONESTOP_GATEWAY_MERCHANT", "ONESTOP01")
+ONESTOP_GATEWAY_SECRET = env_str("ONESTOP_GATEWAY_SECRET", "")
+ONESTOP_PAYMENT_SANDBOX = env_bool("ONESTOP_PAYMENT_SANDBOX", DEBUG or ONESTOP_DEMO)
+ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
+# Pending payments expire after this many minutes; the gateway is asked about pending
+# payments older than ONESTOP_GATEWAY_QUERY_AFTER minutes every ONESTOP_PAYMENT_SWEEP_INTERVAL s.
+ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
+ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
+ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300)
 
 LOGGING = {
     "version": 1,
