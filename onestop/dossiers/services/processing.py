@@ -161,11 +161,17 @@ def dossier_supplement_received(
     *, dossier_id: int, actor: Any, documents: Sequence[SubmittedDocument] = (),
     note: str = "", expected_version: int | None = None, at: datetime.datetime | None = None,
 ) -> Dossier:
-    """The documents arrived: the clock resumes and every open due moment moves on."""
+    """The documents arrived: the clock resumes and every open due moment moves on.
+
+    Recorded by an officer of the receiving centre (documents brought to the counter) or by
+    the applicant's own account (documents uploaded on the portal).
+    """
     at = now_or(at)
     dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
     check_move(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier)
-    authorize(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier, user=actor)
+    is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
+    if not is_applicant:
+        authorize(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier, user=actor)
     request = dossier.supplements.get(resolved_at__isnull=True)
     cal = calendar_for(dossier.receiving_agency)
     paused_at = dossier.paused_at or request.requested_at

@@ -1,0 +1,50 @@
+"""The applicant's own account may answer a supplement request (portal upload); nobody else
+without the officer's role may."""
+
+from __future__ import annotations
+
+import pytest
+
+from onestop.accounts.models import User
+from onestop.core.errors import NotAllowed
+from onestop.dossiers import services as svc
+from onestop.dossiers.models import Status
+from onestop.testing import vn
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def waiting(city):
+    """An online dossier by a citizen account, received, handed over, supplement asked."""
+    citizen = User.objects.create_user(username="citizen-1", password="x", full_name="An")
+    filing = city.filing()
+    filing = type(filing)(procedure_version=filing.procedure_version,
+                          receiving_agency=filing.receiving_agency,
+                          applicant=svc.Applicant(name="Nguyễn Văn An", account=citizen),
+                          documents=filing.documents)
+    d = svc.dossier_submit_online(filing=filing, at=vn(2026, 3, 2, 7, 30))
+    d = svc.dossier_receive(dossier_id=d.pk, officer=city.officer, at=vn(2026, 3, 2, 8))
+    d = svc.dossier_hand_over(dossier_id=d.pk, actor=city.officer, at=vn(2026, 3, 2, 9))
+    svc.dossier_request_supplement(dossier_id=d.pk, actor=city.specialist, reason="Thiếu",
+                                   items="Giấy tờ tùy thân", at=vn(2026, 3, 3, 9))
+    return citizen, d
+
+
+def test_the_applicant_answers_a_supplement_and_the_appointment_moves(waiting):
+    citizen, d = waiting
+    before = d.appointment_at
+    d = svc.dossier_supplement_received(dossier_id=d.pk, actor=citizen, at=vn(2026, 3, 6, 9))
+    assert d.status == Status.IN_PROCESS
+    # Paused Tuesday 09:00, answered Friday 09:00: three working days later.
+    assert d.appointment_at == vn(2026, 3, 10, 8) and d.appointment_at > before
+    assert d.supplements.get().resolved_by == citizen
+
+
+def test_another_citizen_cannot_answer_it(waiting):
+    _citizen, d = waiting
+    stranger = User.objects.create_user(username="citizen-2", password="x")
+    with pytest.raises(NotAllowed):
+        svc.dossier_supplement_received(dossier_id=d.pk, actor=stranger, at=vn(2026, 3, 6, 9))
+    d.refresh_from_db()
+    assert d.status == Status.SUPPLEMENT
