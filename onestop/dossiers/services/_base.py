@@ -103,3 +103,7 @@ def record(
         object_id=dossier.pk, from_state="" if from_status is None else str(from_status),
         to_state=str(dossier.status), reason=reason, data=data or {}, at=at,
     )
+    # The notification outbox is written in this same transaction (docs/notifications.md).
+    from onestop.notifications.services import notify_dossier_event
+
+    notify_dossier_event(dossier=dossier, action=str(action), at=at, reason=reason, data=data)

@@ -1,0 +1,189 @@
+"""Channels: how one delivery reaches its recipient (a small registry, ARCHITECTURE §6).
+
+A channel's `send` raises `DeliveryError` on failure (the task retries with back-off), or
+`PermanentFailure` when retrying cannot help (a push subscription that no longer exists).
+SMS goes through a provider registry of its own: a console provider for local use and an
+HTTP provider that posts JSON to the gateway the city contracts.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import send_mail
+
+from .models import ChannelName, Delivery, Notification, PushSubscription
+
+logger = logging.getLogger("onestop.notifications")
+
+
+class DeliveryError(Exception):
+    """Sending failed; trying again later may work."""
+
+
+class PermanentFailure(DeliveryError):
+    """Sending can never work for this delivery; do not retry."""
+
+
+class Channel(Protocol):
+    def send(self, delivery: Delivery) -> None: ...
+
+
+# ---- e-mail ---------------------------------------------------------------------------------
+
+class EmailChannel:
+    """Django's mail backends: console locally, SMTP in production (ONESTOP_EMAIL_BACKEND)."""
+
+    def send(self, delivery: Delivery) -> None:
+        if not delivery.address:
+            raise PermanentFailure("no e-mail address")
+        body = delivery.body + (f"\n\n{delivery.link}" if delivery.link else "")
+        try:
+            send_mail(delivery.subject, body, None, [delivery.address], fail_silently=False)
+        except Exception as exc:  # SMTP and socket errors alike: retry later
+            raise DeliveryError(f"e-mail: {exc}") from exc
+
+
+# ---- SMS ------------------------------------------------------------------------------------
+
+class SmsProvider(Protocol):
+    def send(self, *, to: str, text: str) -> None: ...
+
+
+class ConsoleSmsProvider:
+    """For local use and demos: the message goes to the log, nothing leaves the machine."""
+
+    sent: list[tuple[str, str]] = []  # kept for inspection in a shell session
+
+    def send(self, *, to: str, text: str) -> None:
+        logger.info("SMS to %s: %s", to, text)
+        ConsoleSmsProvider.sent.append((to, text))
+        del ConsoleSmsProvider.sent[:-100]
+
+
+class HttpSmsProvider:
+    """POSTs {"to", "text", "sender"} as JSON with a bearer token to a configurable endpoint.
+
+    Most Vietnamese SMS gateways (brandname SMS) take one JSON request per message; a
+    gateway with another shape gets its own small provider class in this registry.
+    """
+
+    def __init__(self, *, url: str, token: str, sender: str, timeout: float) -> None:
+        if not url:
+            raise ImproperlyConfigured("ONESTOP_SMS_HTTP_URL must be set for the HTTP provider")
+        self.url, self.token, self.sender, self.timeout = url, token, sender, timeout
+
+    def send(self, *, to: str, text: str) -> None:
+        payload = json.dumps({"to": to, "text": text, "sender": self.sender}).encode()
+        request = urllib.request.Request(self.url, data=payload, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {self.token}",
+        })
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            if 400 <= exc.code < 500 and exc.code not in (408, 429):
+                raise PermanentFailure(f"SMS gateway refused: HTTP {exc.code}") from exc
+            raise DeliveryError(f"SMS gateway: HTTP {exc.code}") from exc
+        except OSError as exc:
+            raise DeliveryError(f"SMS gateway unreachable: {exc}") from exc
+        if not 200 <= status < 300:
+            raise DeliveryError(f"SMS gateway: HTTP {status}")
+
+
+def _http_provider() -> SmsProvider:
+    return HttpSmsProvider(
+        url=settings.ONESTOP_SMS_HTTP_URL, token=settings.ONESTOP_SMS_HTTP_TOKEN,
+        sender=settings.ONESTOP_SMS_SENDER, timeout=settings.ONESTOP_NOTIFY_TIMEOUT,
+    )
+
+
+SMS_PROVIDERS: dict[str, Callable[[], SmsProvider]] = {
+    "console": ConsoleSmsProvider,
+    "http": _http_provider,
+}
+
+
+def sms_provider() -> SmsProvider:
+    name = settings.ONESTOP_SMS_PROVIDER
+    try:
+        return SMS_PROVIDERS[name]()
+    except KeyError as exc:
+        raise ImproperlyConfigured(
+            f"ONESTOP_SMS_PROVIDER={name!r} is not one of {sorted(SMS_PROVIDERS)}"
+        ) from exc
+
+
+class SmsChannel:
+    def send(self, delivery: Delivery) -> None:
+        if not delivery.address:
+            raise PermanentFailure("no phone number")
+        sms_provider().send(to=delivery.address, text=f"{delivery.subject}: {delivery.body}")
+
+
+# ---- in-app feed ----------------------------------------------------------------------------
+
+class InAppChannel:
+    def send(self, delivery: Delivery) -> None:
+        if delivery.user_id is None:
+            raise PermanentFailure("no account")
+        # get_or_create on the one-to-one delivery: a second run adds no second entry.
+        Notification.objects.get_or_create(delivery=delivery, defaults={
+            "user_id": delivery.user_id, "event": delivery.event, "title": delivery.subject,
+            "body": delivery.body, "link": delivery.link, "dossier_id": delivery.dossier_id,
+            "created_at": delivery.created_at,
+        })
+
+
+# ---- Web Push -------------------------------------------------------------------------------
+
+class PushChannel:
+    """Web Push (RFC 8030, VAPID RFC 8292, aes128gcm RFC 8291) through pywebpush."""
+
+    def send(self, delivery: Delivery) -> None:
+        from pywebpush import WebPushException, webpush
+
+        private_key = settings.ONESTOP_VAPID_PRIVATE_KEY
+        if not private_key:
+            raise PermanentFailure("Web Push is not configured (ONESTOP_VAPID_PRIVATE_KEY)")
+        subscription = PushSubscription.objects.filter(pk=delivery.address or 0).first()
+        if subscription is None:
+            raise PermanentFailure("the device was unregistered")
+        data = json.dumps({"title": delivery.subject, "body": delivery.body,
+                           "url": delivery.link}, ensure_ascii=False)
+        try:
+            webpush(
+                subscription_info={"endpoint": subscription.endpoint,
+                                   "keys": {"p256dh": subscription.p256dh,
+                                            "auth": subscription.auth}},
+                data=data, vapid_private_key=private_key,
+                vapid_claims={"sub": settings.ONESTOP_VAPID_SUBJECT},
+                timeout=settings.ONESTOP_NOTIFY_TIMEOUT, ttl=24 * 3600,
+            )
+        except WebPushException as exc:
+            status = getattr(exc.response, "status_code", None)
+            if status in (404, 410):  # the browser dropped the subscription: forget it
+                subscription.delete()
+                raise PermanentFailure(f"push subscription gone (HTTP {status})") from exc
+            raise DeliveryError(f"push: {exc}") from exc
+        except Exception as exc:  # network errors from requests
+            raise DeliveryError(f"push: {exc}") from exc
+
+
+CHANNELS: dict[str, Callable[[], Channel]] = {
+    ChannelName.EMAIL: EmailChannel,
+    ChannelName.SMS: SmsChannel,
+    ChannelName.IN_APP: InAppChannel,
+    ChannelName.PUSH: PushChannel,
+}
+
+
+def channel_for(name: str) -> Channel:
+    return CHANNELS[name]()

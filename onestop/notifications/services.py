@@ -1,0 +1,273 @@
+"""Writing the outbox, delivering it, and what citizens change about their notifications.
+
+The outbox is written inside the transaction of the event (dossier services call
+`notify_dossier_event` from `record`), and the delivery task is enqueued with
+`transaction.on_commit`: a rolled-back event leaves neither rows nor tasks. Delivery claims
+each row with a conditional UPDATE before sending, so a task that runs twice (or two workers
+that pick the same task) sends once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import select_template
+from django.utils import timezone, translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import ValidationFailed
+
+from .channels import DeliveryError, PermanentFailure, channel_for
+from .models import ChannelName, Delivery, Event, Notification, Preference, PushSubscription
+
+logger = logging.getLogger("onestop.notifications")
+
+# Dossier actions (onestop.dossiers.transitions.Action, plus "extend" from apology_sign)
+# that citizens are told about, and the event each one is.
+DOSSIER_EVENTS: dict[str, Event] = {
+    "intake": Event.RECEIVED,
+    "receive": Event.RECEIVED,
+    "request_supplement": Event.SUPPLEMENT_REQUESTED,
+    "request_payment": Event.PAYMENT_DUE,
+    "approve": Event.RESULT_READY,
+    "extend": Event.APOLOGY,
+}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Where one event goes over one channel."""
+
+    channel: str
+    key: str  # stable identity for the uniqueness constraint
+    address: str = ""
+    user: Any | None = None
+
+
+def preference_of(user: Any) -> Preference:
+    """The user's saved choice, or the defaults (unsaved) when they never chose."""
+    pref = Preference.objects.filter(user=user).first()
+    return pref or Preference(user=user, language=settings.LANGUAGE_CODE)
+
+
+def recipients_for(*, user: Any | None, email: str = "", phone: str = "") -> list[Recipient]:
+    """Channels and addresses for one person: their preferences when they have an account;
+    e-mail only when they do not (a counter filer who left an address)."""
+    if user is None:
+        return [Recipient(ChannelName.EMAIL, f"email:{email.lower()}", email)] if email else []
+    pref = preference_of(user)
+    out: list[Recipient] = []
+    mail = getattr(user, "email", "") or email
+    tel = getattr(user, "phone", "") or phone
+    if pref.email and mail:
+        out.append(Recipient(ChannelName.EMAIL, f"user:{user.pk}", mail, user))
+    if pref.sms and tel:
+        out.append(Recipient(ChannelName.SMS, f"user:{user.pk}", tel, user))
+    if pref.in_app:
+        out.append(Recipient(ChannelName.IN_APP, f"user:{user.pk}", "", user))
+    if pref.push:
+        for sub_id in PushSubscription.objects.filter(user=user).values_list("pk", flat=True):
+            out.append(Recipient(ChannelName.PUSH, f"push:{sub_id}", str(sub_id), user))
+    return out
+
+
+def render_message(*, event: str, channel: str, context: dict[str, Any],
+                   language: str) -> tuple[str, str]:
+    """(subject, body) from notifications/<event>/<channel>.txt (or default.txt), rendered in
+    `language`. The template's first line is the subject, the rest the body."""
+    template = select_template([f"notifications/{event}/{channel}.txt",
+                                f"notifications/{event}/default.txt"])
+    with translation.override(language):
+        text = template.render(context).strip()
+    subject, _sep, body = text.partition("\n")
+    return subject.strip()[:300], "\n".join(line.strip() for line in body.strip().splitlines())
+
+
+def notify(
+    *, event: Event | str, event_key: str, recipients: Sequence[Recipient],
+    context: dict[str, Any], link: str = "", dossier: Any | None = None,
+    at: datetime.datetime | None = None,
+) -> int:
+    """Write the outbox rows of one event (inside the caller's transaction) and enqueue their
+    delivery for after commit. Returns the number of rows written; an event key seen before
+    writes nothing new (unique constraint, conflicts ignored)."""
+    if not recipients:
+        return 0
+    at = at or timezone.now()
+    rows = []
+    for r in recipients:
+        language = preference_of(r.user).language if r.user is not None else \
+            settings.LANGUAGE_CODE
+        subject, body = render_message(event=str(event), channel=r.channel,
+                                       context={**context, "link": link}, language=language)
+        rows.append(Delivery(
+            event_key=event_key, event=str(event), channel=r.channel, recipient=r.key,
+            user=r.user, dossier=dossier, address=r.address, language=language,
+            subject=subject, body=body, link=link, created_at=at, next_attempt_at=at,
+        ))
+    Delivery.objects.bulk_create(rows, ignore_conflicts=True)
+    ids = list(Delivery.objects.filter(event_key=event_key, state=Delivery.State.PENDING)
+               .values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None:
+    from .tasks import deliver_task
+
+    task = deliver_task.using(run_after=run_after) if run_after else deliver_task
+    task.enqueue(ids)
+
+
+def dossier_link(dossier: Any) -> str:
+    # The public lookup opens with the code filled in; the citizen's own page needs a sign-in.
+    return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?{urlencode({'code': dossier.code or ''})}"
+
+
+def notify_dossier_event(
+    *, dossier: Any, action: str, at: datetime.datetime, reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> int:
+    """Called by every dossier service (record) inside its transaction: tell the applicant
+    about the changes citizens care about. Other actions write nothing."""
+    event = DOSSIER_EVENTS.get(str(action))
+    if event is None:
+        return 0
+    account = dossier.applicant if dossier.applicant_id else None
+    recipients = recipients_for(user=account, email=dossier.applicant_email,
+                                phone=dossier.applicant_phone)
+    data = data or {}
+    context = {
+        "code": dossier.code or "", "procedure": dossier.procedure_version.name,
+        "name": dossier.applicant_name, "appointment": dossier.appointment_at,
+        "old_appointment": data.get("old_appointment"), "reason": reason,
+        "items": data.get("items", ""), "amount": data.get("amount"),
+        "centre": dossier.receiving_agency.name,
+    }
+    return notify(event=event, event_key=f"dossier:{dossier.pk}:v{dossier.version}",
+                  recipients=recipients, context=context, link=dossier_link(dossier),
+                  dossier=dossier, at=at)
+
+
+# ---- delivery -------------------------------------------------------------------------------
+
+def backoff(attempts: int) -> datetime.timedelta:
+    """Exponential back-off after the n-th failed attempt: base, 2×base, 4×base… capped."""
+    base = settings.ONESTOP_NOTIFY_RETRY_BASE
+    return datetime.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 24 * 3600))
+
+
+def _claim(delivery_id: int, now: datetime.datetime) -> bool:
+    """Take the row for this worker: one conditional UPDATE, so only one claimant wins."""
+    lease = now + datetime.timedelta(seconds=settings.ONESTOP_NOTIFY_LEASE)
+    due = Q(state=Delivery.State.PENDING, next_attempt_at__lte=now) | Q(
+        state=Delivery.State.SENDING, claimed_until__lt=now)
+    return Delivery.objects.filter(due, pk=delivery_id).update(
+        state=Delivery.State.SENDING, claimed_until=lease, attempts=F("attempts") + 1
+    ) == 1
+
+
+def deliver(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
+    """Send one delivery if it is due and nobody else holds it; returns its state after.
+
+    Sending happens outside any transaction (no lock is held while talking to a gateway).
+    A failure schedules the next attempt with exponential back-off until the maximum number
+    of attempts, after which the row is FAILED and staff see the last error.
+    """
+    now = now or timezone.now()
+    if not _claim(delivery_id, now):
+        return Delivery.objects.filter(pk=delivery_id).values_list("state", flat=True).first() \
+            or "missing"
+    delivery = Delivery.objects.get(pk=delivery_id)
+    try:
+        channel_for(delivery.channel).send(delivery)
+    except DeliveryError as exc:
+        permanent = isinstance(exc, PermanentFailure)
+        exhausted = delivery.attempts >= settings.ONESTOP_NOTIFY_MAX_ATTEMPTS
+        if permanent or exhausted:
+            Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+                state=Delivery.State.FAILED, claimed_until=None, last_error=str(exc)[:2000])
+            logger.warning("delivery %s failed for good: %s", delivery.pk, exc)
+            return Delivery.State.FAILED
+        retry_at = now + backoff(delivery.attempts)
+        Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+            state=Delivery.State.PENDING, claimed_until=None, next_attempt_at=retry_at,
+            last_error=str(exc)[:2000])
+        _enqueue([delivery.pk], run_after=retry_at)
+        return Delivery.State.PENDING
+    Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+        state=Delivery.State.SENT, claimed_until=None, sent_at=timezone.now(), last_error="")
+    return Delivery.State.SENT
+
+
+def deliver_many(*, ids: Iterable[int]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for pk in ids:
+        state = deliver(delivery_id=pk)
+        counts[state] = counts.get(state, 0) + 1
+    return counts
+
+
+def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> dict[str, int]:
+    """Send everything due (pending rows past their time, and rows whose claim expired when a
+    worker died mid-send). Safe with several workers: each row is claimed before sending."""
+    now = now or timezone.now()
+    ids = list(
+        Delivery.objects.filter(
+            Q(state=Delivery.State.PENDING, next_attempt_at__lte=now)
+            | Q(state=Delivery.State.SENDING, claimed_until__lt=now)
+        ).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
+    )
+    return deliver_many(ids=ids)
+
+
+# ---- what citizens change -------------------------------------------------------------------
+
+@transaction.atomic
+def preference_update(*, user: Any, email: bool, sms: bool, in_app: bool, push: bool,
+                      language: str | None = None) -> Preference:
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationFailed(_("Choose Vietnamese or English."))
+    pref, _created = Preference.objects.select_for_update().get_or_create(
+        user=user, defaults={"language": settings.LANGUAGE_CODE})
+    pref.email, pref.sms, pref.in_app, pref.push = email, sms, in_app, push
+    if language is not None:
+        pref.language = language
+    pref.save()
+    return pref
+
+
+def notification_mark_read(*, user: Any, notification_id: int | None = None,
+                           at: datetime.datetime | None = None) -> int:
+    """Mark one of the user's notifications read (or all of them when no id is given)."""
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=at or timezone.now())
+
+
+@transaction.atomic
+def push_subscription_register(*, user: Any, endpoint: str, p256dh: str, auth: str,
+                               label: str = "") -> PushSubscription:
+    """Register (or move to this user) an installed app's push subscription."""
+    if not endpoint.startswith(("https://", "http://")):
+        raise ValidationFailed(_("The push endpoint must be an HTTPS address."))
+    if not p256dh.strip() or not auth.strip():
+        raise ValidationFailed(_("The push subscription keys are missing."))
+    sub, _created = PushSubscription.objects.update_or_create(
+        endpoint=endpoint, defaults={"user": user, "p256dh": p256dh.strip(),
+                                     "auth": auth.strip(), "label": label.strip()[:200]})
+    return sub
+
+
+def push_subscription_remove(*, user: Any, subscription_id: int) -> bool:
+    return PushSubscription.objects.filter(user=user, pk=subscription_id).delete()[0] > 0
