@@ -84,6 +84,8 @@ INSTALLED_APPS = [
     "onestop.portal",
     "onestop.feedback",
     "onestop.payments",
+    "onestop.notifications",
+    "onestop.api",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,37 @@ ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
 ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
 ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
 ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300)
+# Notifications (docs/notifications.md): retries with exponential back-off from the base
+# delay; a claimed row is given back after the lease if its worker died mid-send.
+ONESTOP_NOTIFY_MAX_ATTEMPTS = env_int("ONESTOP_NOTIFY_MAX_ATTEMPTS", 6)
+ONESTOP_NOTIFY_RETRY_BASE = env_int("ONESTOP_NOTIFY_RETRY_BASE", 60)
+ONESTOP_NOTIFY_LEASE = env_int("ONESTOP_NOTIFY_LEASE", 300)
+ONESTOP_NOTIFY_TIMEOUT = env_int("ONESTOP_NOTIFY_TIMEOUT", 10)
+# SMS: "console" (log only, local use) or "http" (JSON POST with a bearer token).
+ONESTOP_SMS_PROVIDER = env_str("ONESTOP_SMS_PROVIDER", "console")
+ONESTOP_SMS_HTTP_URL = env_str("ONESTOP_SMS_HTTP_URL", "")
+ONESTOP_SMS_HTTP_TOKEN = env_str("ONESTOP_SMS_HTTP_TOKEN", "")
+ONESTOP_SMS_SENDER = env_str("ONESTOP_SMS_SENDER", "ONESTOP")
+# Web Push (VAPID, RFC 8292): keys from `vapid --gen`; empty private key = push disabled.
+ONESTOP_VAPID_PRIVATE_KEY = env_str("ONESTOP_VAPID_PRIVATE_KEY", "")
+ONESTOP_VAPID_PUBLIC_KEY = env_str("ONESTOP_VAPID_PUBLIC_KEY", "")
+ONESTOP_VAPID_SUBJECT = env_str("ONESTOP_VAPID_SUBJECT", "mailto:onestop@localhost")
+# JSON API (docs/api.md): token lifetimes, per-client rate limits (Redis when configured,
+# the database otherwise).
+ONESTOP_REDIS_URL = env_str("ONESTOP_REDIS_URL", "")
+ONESTOP_API_ACCESS_SECONDS = env_int("ONESTOP_API_ACCESS_SECONDS", 15 * 60)
+ONESTOP_API_REFRESH_DAYS = env_int("ONESTOP_API_REFRESH_DAYS", 30)
+ONESTOP_API_RATE_LIMIT = env_int("ONESTOP_API_RATE_LIMIT", 600)
+ONESTOP_API_RATE_WINDOW = env_int("ONESTOP_API_RATE_WINDOW", 60)
+ONESTOP_API_AUTH_RATE_LIMIT = env_int("ONESTOP_API_AUTH_RATE_LIMIT", 20)
+# e-ID sign-in (OpenID Connect, authorization code + PKCE): empty discovery URL = off.
+ONESTOP_OIDC_DISCOVERY_URL = env_str("ONESTOP_OIDC_DISCOVERY_URL", "")
+ONESTOP_OIDC_CLIENT_ID = env_str("ONESTOP_OIDC_CLIENT_ID", "")
+ONESTOP_OIDC_CLIENT_SECRET = env_str("ONESTOP_OIDC_CLIENT_SECRET", "")
+ONESTOP_OIDC_SCOPES = env_str("ONESTOP_OIDC_SCOPES", "openid profile")
+ONESTOP_OIDC_CCCD_CLAIM = env_str("ONESTOP_OIDC_CCCD_CLAIM", "cccd")
+ONESTOP_OIDC_NAME_CLAIM = env_str("ONESTOP_OIDC_NAME_CLAIM", "name")
+ONESTOP_OIDC_PROVIDER_LABEL = env_str("ONESTOP_OIDC_PROVIDER_LABEL", "VNeID")
 
 LOGGING = {
     "version": 1,
