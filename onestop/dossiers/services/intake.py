@@ -7,8 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,15 +54,22 @@ class Filing:
 def next_dossier_code(*, agency: Agency, day: datetime.date) -> str:
     """Circular 01/2018/TT-VPCP Art. 19: <agency code>-YYMMDD-XXXX, XXXX per agency and day.
 
-    Runs inside the receipt transaction: the counter row is created if missing and then
-    incremented under its row lock, so concurrent receipts get consecutive numbers and a
-    rolled-back receipt returns its number (no committed gap, never a reused code).
+    Runs inside the receipt transaction. One upsert creates the day's counter row or
+    increments it, holding its row lock until commit, so concurrent receipts get consecutive
+    numbers and a rolled-back receipt returns its number (no committed gap, never a reused
+    code). INSERT … ON CONFLICT … RETURNING works on PostgreSQL and SQLite ≥ 3.35.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("dossier codes are assigned inside the receipt transaction")
-    counter, _created = CodeCounter.objects.get_or_create(agency=agency, day=day)
-    CodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    last = CodeCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    table = connection.ops.quote_name(CodeCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
+            "RETURNING last",
+            [agency.pk, day],
+        )
+        (last,) = cursor.fetchone()
     return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 
@@ -87,7 +93,7 @@ def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: boo
         given = {d.required_document_id for d in filing.documents if d.originals or d.copies
                  or d.file}
         missing = [
-            doc.name for doc in version.documents.all()
+            doc.name for doc in _required_documents(version)
             if not doc.optional and doc.id not in given
         ]
         if missing:
@@ -98,32 +104,48 @@ def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: boo
 
 
 def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any | None,
-            at: datetime.datetime, handling: Agency) -> Dossier:
+            at: datetime.datetime, handling: Agency, receive: bool) -> Dossier:
+    """Insert the dossier with its documents (and, when `receive`, its code and plan)."""
     a = filing.applicant
-    dossier = Dossier.objects.create(
+    dossier = Dossier(
         procedure_version=filing.procedure_version, receiving_agency=filing.receiving_agency,
         handling_agency=handling, status=status, channel=channel, applicant_name=a.name.strip(),
         applicant_id_number=a.id_number, applicant_phone=a.phone, applicant_email=a.email,
         applicant_address=a.address, applicant=a.account, filed_by=filed_by, note=filing.note,
         submitted_at=at,
     )
-    known: dict[int, RequiredDocument] = {d.id: d for d in filing.procedure_version.documents.all()}
-    for doc in filing.documents:
-        required = known.get(doc.required_document_id or -1)
-        if not (doc.originals or doc.copies or doc.file):
-            continue
-        DossierDocument.objects.create(
-            dossier=dossier, required_document=required,
+    steps = _plan_receipt(dossier, at=at) if receive else []
+    dossier.save(force_insert=True)
+    known = {d.id: d for d in _required_documents(filing.procedure_version)}
+    DossierDocument.objects.bulk_create([
+        DossierDocument(
+            dossier=dossier, required_document=known.get(doc.required_document_id or -1),
             kind=DossierDocument.Kind.SUBMITTED,
-            name=doc.name or (required.name if required else ""),
+            name=doc.name or getattr(known.get(doc.required_document_id or -1), "name", ""),
             file=doc.file or "", originals=doc.originals, copies=doc.copies,
             uploaded_by=filed_by or a.account, uploaded_at=at,
         )
+        for doc in filing.documents if doc.originals or doc.copies or doc.file
+    ])
+    if steps:
+        _save_steps(dossier, steps)
     return dossier
 
 
-def _plan_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
-    """Assign the code, the appointment and every step's due moment from the receipt moment."""
+def _required_documents(version: ProcedureVersion) -> list[RequiredDocument]:
+    """The version's documents, read once per filing (validation and creation share them)."""
+    cached: list[RequiredDocument] | None = getattr(version, "_onestop_documents", None)
+    if cached is None:
+        cached = list(version.documents.all())
+        version._onestop_documents = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _plan_receipt(dossier: Dossier, *, at: datetime.datetime) -> list[DossierStep]:
+    """Assign the code, the appointment and every step's due moment from the receipt moment.
+
+    Returns the unsaved steps; `_save_steps` stores them once the dossier has its key.
+    """
     cal = calendar_for(dossier.receiving_agency)
     day = timezone.localtime(at).date()
     dossier.code = next_dossier_code(agency=dossier.receiving_agency, day=day)
@@ -137,19 +159,27 @@ def _plan_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
     for step in version.steps.order_by("order"):
         allotted = cal.days_to_seconds(step.allotment_days)
         moment = cal.add_seconds(moment, allotted)
+        default = (dossier.receiving_agency_id if step.kind == "receive"
+                   else dossier.handling_agency_id)
         steps.append(DossierStep(
-            dossier=dossier, order=step.order, name=step.name, kind=step.kind,
-            agency=step.agency or (dossier.receiving_agency if step.kind == "receive"
-                                   else dossier.handling_agency),
-            role=step.role, allotted_seconds=allotted, due_at=moment,
+            order=step.order, name=step.name, kind=step.kind,
+            agency_id=step.agency_id or default, role=step.role, allotted_seconds=allotted,
+            due_at=moment,
         ))
     if not steps:
         raise ValidationFailed(_("This procedure has no process steps."))
     steps[-1].due_at = max(steps[-1].due_at, appointment)
+    steps[0].started_at = at
+    return steps
+
+
+def _save_steps(dossier: Dossier, steps: list[DossierStep]) -> None:
+    for step in steps:
+        step.dossier = dossier
     DossierStep.objects.bulk_create(steps)
-    first = DossierStep.objects.get(dossier=dossier, order=steps[0].order)
-    first.started_at = at
-    first.save(update_fields=["started_at"])
+    first = steps[0]
+    if first.pk is None:  # databases that cannot return keys from a bulk insert
+        first = DossierStep.objects.get(dossier=dossier, order=first.order)
     dossier.current_step = first
 
 
@@ -163,7 +193,7 @@ def dossier_submit_online(
     if filing.procedure_version.online_level == ProcedureVersion.OnlineLevel.NONE:
         raise ValidationFailed(_("This procedure cannot be filed online."))
     dossier = _create(filing, channel=Channel.ONLINE, status=Status.SUBMITTED, filed_by=None,
-                      at=at, handling=handling)
+                      at=at, handling=handling, receive=False)
     record(dossier=dossier, action=Action.SUBMIT_ONLINE, actor=filing.applicant.account,
            from_status=None, fields=["status"], at=at)
     return dossier
@@ -184,11 +214,9 @@ def dossier_intake_at_counter(
         raise NotAllowed(_("Only a one-stop officer of %(centre)s can receive here."),
                          centre=filing.receiving_agency.name) from exc
     dossier = _create(filing, channel=channel, status=Status.RECEIVED, filed_by=officer, at=at,
-                      handling=handling)
-    _plan_receipt(dossier, at=at)
+                      handling=handling, receive=True)
     record(dossier=dossier, action=Action.INTAKE, actor=officer, from_status=None,
-           fields=["code", "received_at", "appointment_at", "original_appointment_at",
-                   "current_step"], at=at,
+           fields=["current_step"], at=at,
            data={"code": dossier.code, "appointment": dossier.appointment_at})
     return dossier
 
@@ -204,7 +232,7 @@ def dossier_receive(
     to = check_move(action=Action.RECEIVE, dossier=dossier)
     authorize(action=Action.RECEIVE, dossier=dossier, user=officer)
     dossier.status = to
-    _plan_receipt(dossier, at=at)
+    _save_steps(dossier, _plan_receipt(dossier, at=at))
     record(dossier=dossier, action=Action.RECEIVE, actor=officer, from_status=Status.SUBMITTED,
            fields=["status", "code", "received_at", "appointment_at", "original_appointment_at",
                    "current_step"], at=at,
