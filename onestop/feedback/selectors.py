@@ -23,6 +23,7 @@ from onestop.agencies.models import Agency
 from onestop.agencies.selectors import roles_of
 from onestop.core.calendars import calendar_for
 from onestop.core.errors import DomainError
+from onestop.core.models import AuditEvent
 from onestop.dossiers.models import Dossier
 
 from .models import Feedback, FeedbackState, Rating, RatingCriterion, RatingScore
@@ -234,11 +235,34 @@ def forward_targets(*, feedback: Feedback) -> QuerySet[Agency]:
     return Agency.objects.filter(is_active=True).exclude(pk=feedback.agency_id).order_by("name")
 
 
-def feedback_timeline(*, feedback: Feedback) -> list[Any]:
-    from onestop.core.models import AuditEvent
+EVENT_LABELS = {
+    "feedback.submit": _("Received"),
+    "feedback.draft": _("Draft answer saved"),
+    "feedback.answer": _("Answer approved"),
+    "feedback.publish": _("Published on the portal"),
+    "feedback.close": _("Closed"),
+    "feedback.forward": _("Forwarded"),
+}
 
-    return list(AuditEvent.objects.filter(object_type="feedback", object_id=str(feedback.pk))
-                .order_by("seq"))
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime.datetime
+    label: str
+    actor: str
+    reason: str
+
+
+def feedback_timeline(*, feedback: Feedback) -> list[TimelineEntry]:
+    events = AuditEvent.objects.filter(object_type="feedback", object_id=str(feedback.pk))
+    return [
+        TimelineEntry(
+            at=e.at, label=str(EVENT_LABELS.get(e.action, e.action)), reason=e.reason,
+            # Anonymous senders are recorded as "system"; name them by their role here.
+            actor=str(_("the sender")) if e.actor_id is None else e.actor_label,
+        )
+        for e in events.order_by("seq")
+    ]
 
 
 # ---- feedback: public ----------------------------------------------------------------------------
