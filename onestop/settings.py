@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "onestop.accounts.sessions.SessionRulesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -206,25 +207,12 @@ ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
 ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
 # How often `onestop worker` runs the deadline sweep, in seconds.
 ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300)
-# Payments (onestop.payments, docs/payments.md): the account VietQR transfers go to, and the
-# secrets shared with the bank (webhook HMAC-SHA256) and the gateway (HMAC-SHA512). Empty
-# secrets are derived from SECRET_KEY (fine locally); production sets the real ones. The
-# sandbox (a bank and gateway simulator) is on in debug and demo runs only.
-ONESTOP_PAYMENT_BANK_BIN = env_str("ONESTOP_PAYMENT_BANK_BIN", "970415")
-ONESTOP_PAYMENT_ACCOUNT = env_str("ONESTOP_PAYMENT_ACCOUNT", "0011001932418")
-ONESTOP_PAYMENT_BENEFICIARY = env_str("ONESTOP_PAYMENT_BENEFICIARY",
-                                      "TRUNG TAM PHUC VU HANH CHINH CONG")
-ONESTOP_VIETQR_WEBHOOK_SECRET = env_str("ONESTOP_VIETQR_WEBHOOK_SECRET", "")
-ONESTOP_GATEWAY_URL = env_str("ONESTOP_GATEWAY_URL", "")  # empty: the sandbox gateway page
-ONESTOP_GATEWAY_MERCHANT = env_str("ONESTOP_GATEWAY_MERCHANT", "ONESTOP01")
-ONESTOP_GATEWAY_SECRET = env_str("ONESTOP_GATEWAY_SECRET", "")
-ONESTOP_PAYMENT_SANDBOX = env_bool("ONESTOP_PAYMENT_SANDBOX", DEBUG or ONESTOP_DEMO)
-ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
-# Pending payments expire after this many minutes; the gateway is asked about pending
-# payments older than ONESTOP_GATEWAY_QUERY_AFTER minutes every ONESTOP_PAYMENT_SWEEP_INTERVAL s.
-ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
-ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
-ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300)
+# Citizen portal: uploads are sniffed (PDF, JPEG, PNG) and limited in size and number per
+# filing; staff sessions end at browser close and after this idle time, citizens' last days.
+ONESTOP_UPLOAD_MAX_BYTES = env_int("ONESTOP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+ONESTOP_UPLOAD_MAX_FILES = env_int("ONESTOP_UPLOAD_MAX_FILES", 20)
+ONESTOP_STAFF_IDLE_SECONDS = env_int("ONESTOP_STAFF_IDLE_SECONDS", 8 * 3600)
+ONESTOP_CITIZEN_SESSION_DAYS = env_int("ONESTOP_CITIZEN_SESSION_DAYS", 14)
 # Notifications (docs/notifications.md): retries with exponential back-off from the base
 # delay; a claimed row is given back after the lease if its worker died mid-send.
 ONESTOP_NOTIFY_MAX_ATTEMPTS = env_int("ONESTOP_NOTIFY_MAX_ATTEMPTS", 6)
@@ -256,6 +244,25 @@ ONESTOP_OIDC_SCOPES = env_str("ONESTOP_OIDC_SCOPES", "openid profile")
 ONESTOP_OIDC_CCCD_CLAIM = env_str("ONESTOP_OIDC_CCCD_CLAIM", "cccd")
 ONESTOP_OIDC_NAME_CLAIM = env_str("ONESTOP_OIDC_NAME_CLAIM", "name")
 ONESTOP_OIDC_PROVIDER_LABEL = env_str("ONESTOP_OIDC_PROVIDER_LABEL", "VNeID")
+# Payments (onestop.payments, docs/payments.md): the account VietQR transfers go to, and the
+# secrets shared with the bank (webhook HMAC-SHA256) and the gateway (HMAC-SHA512). Empty
+# secrets are derived from SECRET_KEY (fine locally); production sets the real ones. The
+# sandbox (a bank and gateway simulator) is on in debug and demo runs only.
+ONESTOP_PAYMENT_BANK_BIN = env_str("ONESTOP_PAYMENT_BANK_BIN", "970415")
+ONESTOP_PAYMENT_ACCOUNT = env_str("ONESTOP_PAYMENT_ACCOUNT", "0011001932418")
+ONESTOP_PAYMENT_BENEFICIARY = env_str("ONESTOP_PAYMENT_BENEFICIARY",
+                                      "TRUNG TAM PHUC VU HANH CHINH CONG")
+ONESTOP_VIETQR_WEBHOOK_SECRET = env_str("ONESTOP_VIETQR_WEBHOOK_SECRET", "")
+ONESTOP_GATEWAY_URL = env_str("ONESTOP_GATEWAY_URL", "")  # empty: the sandbox gateway page
+ONESTOP_GATEWAY_MERCHANT = env_str("ONESTOP_GATEWAY_MERCHANT", "ONESTOP01")
+ONESTOP_GATEWAY_SECRET = env_str("ONESTOP_GATEWAY_SECRET", "")
+ONESTOP_PAYMENT_SANDBOX = env_bool("ONESTOP_PAYMENT_SANDBOX", DEBUG or ONESTOP_DEMO)
+ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
+# Pending payments expire after this many minutes; the gateway is asked about pending
+# payments older than ONESTOP_GATEWAY_QUERY_AFTER minutes every ONESTOP_PAYMENT_SWEEP_INTERVAL s.
+ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
+ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
+ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300)
 
 LOGGING = {
     "version": 1,

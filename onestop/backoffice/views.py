@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from onestop.accounts.forms import StaffAuthenticationForm
 from onestop.agencies.models import Role
 from onestop.agencies.selectors import is_staff_member, receiving_centres_of
 from onestop.catalog.models import ProcedureVersion
@@ -73,6 +74,8 @@ def page(request: HttpRequest, template: str, context: Mapping[str, Any] | None 
 
 class StaffLoginView(LoginView):
     template_name = "backoffice/login.html"
+    # Refuses accounts without a staff role: citizens have their own sign-in (issue 3).
+    authentication_form = StaffAuthenticationForm
     redirect_authenticated_user = True
     next_page = "backoffice:home"  # a URL name: resolve_url turns it into the path
 

@@ -1,9 +1,19 @@
-"""The public status lookup form."""
+"""Forms of the public portal: status lookup, catalog filters, online filing, dossier actions.
+
+Forms check shape only; the services own the rules."""
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+
+from onestop.accounts.services import normalise_phone
+from onestop.agencies.models import Agency
+from onestop.catalog.models import Field, ProcedureVersion
+from onestop.core.errors import ValidationFailed
+from onestop.core.identifiers import validate_cccd
 
 
 class LookupForm(forms.Form):
@@ -19,3 +29,83 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
                                       "pattern": "[0-9]{4}"}),
     )
+
+
+# ---- the citizen's catalog, filing and dossier pages -----------------------------------------
+
+class CatalogFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search procedures"), required=False, max_length=200,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off",
+                                                      "enterkeyhint": "search"}))
+    field = forms.ChoiceField(label=_("Field"), required=False, choices=())
+    agency = forms.TypedChoiceField(label=_("Agency"), required=False, choices=(), coerce=int,
+                                    empty_value=None)
+    level = forms.ChoiceField(
+        label=_("Online level"), required=False,
+        choices=[("", _("Any")), *ProcedureVersion.OnlineLevel.choices],
+    )
+
+    def __init__(self, *args: Any, fields: list[Field], agencies: list[Agency],
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["field"]).choices = [
+            ("", _("All fields")), *((f.code, f.name) for f in fields)]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [
+            ("", _("All agencies")), *((a.pk, a.name) for a in agencies)]
+
+    def values(self) -> dict[str, Any]:
+        if not self.is_valid():
+            return {"query": "", "field_code": "", "agency_id": None, "online_level": ""}
+        d = self.cleaned_data
+        return {"query": d["q"] or "", "field_code": d["field"] or "",
+                "agency_id": d["agency"], "online_level": d["level"] or ""}
+
+
+class ApplicantForm(forms.Form):
+    """Step 1 of the online filing: who files, and at which centre."""
+
+    name = forms.CharField(label=_("Full name"), max_length=200,
+                           widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    id_number = forms.CharField(
+        label=_("Citizen ID (CCCD)"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20,
+                            widget=forms.TextInput(attrs={"inputmode": "tel",
+                                                          "autocomplete": "tel"}))
+    email = forms.EmailField(label=_("E-mail"), required=False,
+                             widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    address = forms.CharField(label=_("Address"), max_length=300,
+                              widget=forms.TextInput(attrs={"autocomplete": "street-address"}))
+    centre = forms.TypedChoiceField(
+        label=_("Receiving centre"), coerce=int, choices=(),
+        help_text=_("Any public administration service centre of the city accepts your "
+                    "dossier, whatever your commune (Decree 118/2025/NĐ-CP)."))
+
+    def __init__(self, *args: Any, centres: list[Agency], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["centre"]).choices = [
+            (a.pk, a.name) for a in centres]
+
+    def clean_id_number(self) -> str:
+        try:
+            return validate_cccd(self.cleaned_data["id_number"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self) -> str:
+        try:
+            return normalise_phone(self.cleaned_data["phone"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Why do you withdraw the dossier?"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class SupplementNoteForm(forms.Form):
+    note = forms.CharField(label=_("Message to the officer (optional)"), required=False,
+                           max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput)

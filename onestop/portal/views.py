@@ -1,4 +1,4 @@
-"""Public pages (no account): the home page and the dossier status lookup.
+"""The public dossier status lookup (no account needed).
 
 The lookup answers an unknown code and a wrong second factor with the very same page, so
 nobody can learn which codes exist; a per-address rate limit slows down guessing the four
@@ -18,10 +18,6 @@ from django.utils.translation import gettext as _
 from onestop.dossiers.selectors import public_status_lookup
 
 from .forms import LookupForm
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
 
 
 def _client_address(request: HttpRequest) -> str:

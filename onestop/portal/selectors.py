@@ -1,0 +1,101 @@
+"""Read queries of the citizen's own pages.
+
+The scope rule lives here, once: a citizen reads only the dossiers whose `applicant` is
+their account. Anything else is a 404, the same answer as a dossier that does not exist,
+so numbers cannot be probed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+
+from onestop.core.models import AuditEvent
+from onestop.dossiers.models import Dossier, DossierDocument, Status, SupplementRequest
+from onestop.dossiers.selectors import action_label, status_label
+
+# Audit events whose reason is addressed to the applicant; hand-over notes and the like are
+# internal and never shown.
+REASON_FOR_CITIZEN = ("dossier.refuse", "dossier.request_supplement", "dossier.stop",
+                      "dossier.withdraw", "dossier.extend")
+
+
+def my_dossiers(*, user: Any) -> QuerySet[Dossier]:
+    """The citizen's dossiers, newest first, with what the list shows (one query a page)."""
+    return (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure_version__procedure", "current_step")
+        .annotate(step_total=Count("steps"))
+        .only(
+            "id", "code", "status", "submitted_at", "appointment_at", "returned_at",
+            "procedure_version__id", "procedure_version__name",
+            "procedure_version__procedure__id", "procedure_version__procedure__code",
+            "current_step__id", "current_step__order", "current_step__name",
+        )
+        .order_by("-submitted_at", "-id")
+    )
+
+
+def my_dossier(*, user: Any, pk: int) -> Dossier:
+    """One of the citizen's dossiers with its documents and supplements, or 404."""
+    try:
+        return (
+            Dossier.objects.filter(applicant=user)
+            .select_related("procedure_version__procedure", "receiving_agency",
+                            "handling_agency", "current_step")
+            .prefetch_related(
+                "steps",
+                Prefetch("documents", queryset=DossierDocument.objects.select_related(
+                    "required_document").order_by("uploaded_at", "id")),
+                Prefetch("supplements",
+                         queryset=SupplementRequest.objects.order_by("requested_at", "id")),
+            )
+            .get(pk=pk)
+        )
+    except Dossier.DoesNotExist as exc:
+        raise Http404("No dossier of yours has this number.") from exc
+
+
+def my_document(*, user: Any, dossier_pk: int, doc_pk: int) -> DossierDocument:
+    """A file of one of the citizen's dossiers; the result only once it is returned."""
+    try:
+        doc = DossierDocument.objects.select_related("dossier").get(
+            pk=doc_pk, dossier_id=dossier_pk, dossier__applicant=user)
+    except DossierDocument.DoesNotExist as exc:
+        raise Http404("No such document.") from exc
+    if not doc.file:
+        raise Http404("This document was handed in on paper.")
+    if doc.kind == DossierDocument.Kind.RESULT and doc.dossier.status != Status.RETURNED:
+        raise Http404("The result is not returned yet.")
+    return doc
+
+
+@dataclass(frozen=True)
+class CitizenEvent:
+    at: datetime.datetime
+    label: str
+    status: str = ""
+    reason: str = ""
+
+
+def citizen_timeline(*, dossier: Dossier) -> list[CitizenEvent]:
+    """Status changes (and a signed extension) with times; no staff names, and reasons only
+    where they are addressed to the applicant."""
+    events = AuditEvent.objects.filter(
+        object_type="dossier", object_id=str(dossier.pk)
+    ).order_by("seq").only("seq", "at", "action", "from_state", "to_state", "reason")
+    return [
+        CitizenEvent(at=e.at, label=action_label(e.action), status=status_label(e.to_state),
+                     reason=e.reason if e.action in REASON_FOR_CITIZEN else "")
+        for e in events
+        if e.from_state != e.to_state or e.action == "dossier.extend"
+    ]
+
+
+def open_supplement(dossier: Dossier) -> SupplementRequest | None:
+    """The unanswered supplement request (from the prefetched list)."""
+    return next((s for s in dossier.supplements.all() if s.resolved_at is None), None)

@@ -1,0 +1,151 @@
+"""The online filing's draft: what the citizen typed and the files already accepted.
+
+Each file is checked (onestop.dossiers.uploads) and stored as soon as it arrives, under
+MEDIA_ROOT/staging/<user id>/, so it survives the next steps, a refused neighbour, a failed
+submit or a closed tab: the citizen never uploads it twice. The draft itself (applicant
+details, chosen centre, the list of stored files) lives in the citizen's session, one per
+procedure; the session lasts the citizen's 14 days. On submit the files are attached to the
+dossier (copied into its own storage) and the staging copies deleted.
+
+Stored paths are built here and only read back after checking they sit in the user's own
+staging folder, so a tampered session cannot reach another file.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.http import HttpRequest
+from django.utils.text import get_valid_filename
+
+from onestop.core.errors import ValidationFailed
+from onestop.dossiers.services import SubmittedDocument
+from onestop.dossiers.uploads import check_upload
+
+SESSION_KEY = "onestop_filing_drafts"
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    token: str
+    path: str
+    name: str
+    size: int
+    mime: str
+
+
+class Draft:
+    """One citizen's draft filing for one procedure, backed by the session."""
+
+    def __init__(self, request: HttpRequest, code: str) -> None:
+        self.request = request
+        self.code = code
+        self.user_pk = int(request.user.pk)
+        drafts = request.session.setdefault(SESSION_KEY, {})
+        self.data: dict[str, Any] = drafts.setdefault(code, {})
+        self.data.setdefault("applicant", None)
+        self.data.setdefault("files", {})
+
+    # ---- persistence -----------------------------------------------------------------------
+
+    def save(self) -> None:
+        self.request.session.modified = True
+
+    @property
+    def folder(self) -> str:
+        return f"staging/{self.user_pk}"
+
+    def _mine(self, path: str) -> bool:
+        p = PurePosixPath(path)
+        return str(p.parent) == self.folder and ".." not in p.parts
+
+    # ---- applicant step --------------------------------------------------------------------
+
+    @property
+    def applicant(self) -> dict[str, Any] | None:
+        return self.data["applicant"]
+
+    def set_applicant(self, values: dict[str, Any]) -> None:
+        self.data["applicant"] = values
+        self.save()
+
+    # ---- files -----------------------------------------------------------------------------
+
+    def files_for(self, document_id: int) -> list[StagedFile]:
+        return [StagedFile(**f) for f in self.data["files"].get(str(document_id), [])
+                if self._mine(f["path"])]
+
+    def count(self) -> int:
+        return sum(len(v) for v in self.data["files"].values())
+
+    def add(self, document_id: int, upload: Any) -> StagedFile:
+        """Check and store one upload (ValidationFailed when refused: nothing stored)."""
+        kind = check_upload(upload, files_already=self.count())
+        stem = get_valid_filename(PurePosixPath(upload.name or "tep").stem)[:60] or "tep"
+        token = uuid.uuid4().hex
+        path = default_storage.save(f"{self.folder}/{token}{kind.extension}", upload)
+        staged = StagedFile(token=token, path=path, name=f"{stem}{kind.extension}",
+                            size=int(upload.size), mime=kind.mime)
+        self.data["files"].setdefault(str(document_id), []).append(staged.__dict__)
+        self.save()
+        return staged
+
+    def remove(self, token: str) -> bool:
+        for key, files in self.data["files"].items():
+            for f in files:
+                if f["token"] == token:
+                    files.remove(f)
+                    if self._mine(f["path"]):
+                        with suppress(OSError):
+                            default_storage.delete(f["path"])
+                    if not files:
+                        del self.data["files"][key]
+                    self.save()
+                    return True
+        return False
+
+    @contextmanager
+    def submitted_documents(self, document_ids: list[int]) -> Iterator[list[SubmittedDocument]]:
+        """Open the staged files as SubmittedDocuments (one per file); closed afterwards."""
+        opened: list[Any] = []
+        docs: list[SubmittedDocument] = []
+        try:
+            for doc_id in document_ids:
+                for staged in self.files_for(doc_id):
+                    handle = default_storage.open(staged.path, "rb")
+                    opened.append(handle)
+                    docs.append(SubmittedDocument(required_document_id=doc_id, name="",
+                                                  file=File(handle, name=staged.name)))
+            yield docs
+        finally:
+            for handle in opened:
+                handle.close()
+
+    def discard(self) -> None:
+        """Forget the draft and delete its staged files (after a successful submit)."""
+        for files in self.data["files"].values():
+            for f in files:
+                if self._mine(f["path"]):
+                    with suppress(OSError):
+                        default_storage.delete(f["path"])
+        self.request.session.get(SESSION_KEY, {}).pop(self.code, None)
+        self.request.session.modified = True
+
+
+def stage_uploads(*, draft: Draft, uploads: dict[int, list[Any]]) -> dict[int, list[str]]:
+    """Store every acceptable upload; {document id: [refusal messages]} for the others."""
+    refused: dict[int, list[str]] = {}
+    for doc_id, files in uploads.items():
+        for upload in files:
+            try:
+                draft.add(doc_id, upload)
+            except ValidationFailed as exc:
+                refused.setdefault(doc_id, []).append(str(exc))
+    return refused

@@ -1,0 +1,50 @@
+"""The citizen's catalog: home, search and browse, one procedure's page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+
+from onestop.catalog import selectors as cat
+from onestop.catalog.models import ProcedureVersion
+
+from .forms import CatalogFilterForm
+
+PAGE_SIZE = 20
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html", {"fields": cat.fields_in_force(), "nav": "home"})
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    fields = cat.fields_in_force()
+    form = CatalogFilterForm(request.GET or None, fields=fields,
+                             agencies=cat.competent_agencies_in_force())
+    values = form.values()
+    page = Paginator(cat.procedure_search(**values), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The filters, for the pagination links (without the page number).
+    kept = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(request, "portal/catalog.html", {
+        "form": form, "page": page, "kept": kept, "fields": fields, "nav": "catalog",
+        "searched": any(values.values()),
+    })
+
+
+def procedure(request: HttpRequest, code: str) -> HttpResponse:
+    try:
+        version = cat.procedure_page(code=code)
+    except ProcedureVersion.DoesNotExist as exc:
+        raise Http404("No procedure in force has this code.") from exc
+    documents = list(version.documents.all())
+    return render(request, "portal/procedure.html", {
+        "version": version, "documents": documents,
+        "required_documents": [d for d in documents if not d.optional],
+        "optional_documents": [d for d in documents if d.optional],
+        "fees": list(version.fees.all()), "agencies": list(version.competent_agencies.all()),
+        "centres": cat.receiving_centres(),
+        "online": version.online_level != ProcedureVersion.OnlineLevel.NONE,
+        "nav": "catalog",
+    })

@@ -1,0 +1,144 @@
+"""The citizen's own dossiers: the list, one dossier's page and what the citizen does there
+(answer a supplement request, withdraw), the receipt and the files.
+
+Every view reads through onestop.portal.selectors, scoped to the signed-in citizen: another
+citizen's dossier or file is a 404.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.files import File
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from onestop.accounts.decorators import citizen_required
+from onestop.core.errors import DomainError, ValidationFailed
+from onestop.dossiers import services as svc
+from onestop.dossiers.models import Dossier, DossierDocument, Status
+from onestop.dossiers.transitions import Action, target_status
+from onestop.dossiers.uploads import check_upload, max_bytes, max_files
+
+from . import selectors as sel
+from .forms import SupplementNoteForm, WithdrawForm
+
+PAGE_SIZE = 20
+OTHER = "other"
+
+
+@citizen_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    page = Paginator(sel.my_dossiers(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "portal/my_dossiers.html", {"page": page, "nav": "mine"})
+
+
+def _page(request: HttpRequest, dossier: Dossier, *, status: int = 200,
+          **extra: Any) -> HttpResponse:
+    supplement = sel.open_supplement(dossier)
+    documents = list(dossier.documents.all())
+    context: dict[str, Any] = {
+        "dossier": dossier, "timeline": sel.citizen_timeline(dossier=dossier),
+        "supplement": supplement,
+        "submitted": [d for d in documents if d.kind != DossierDocument.Kind.RESULT],
+        "results": [d for d in documents if d.kind == DossierDocument.Kind.RESULT]
+        if dossier.status == Status.RETURNED else [],
+        "can_withdraw": target_status(Action.WITHDRAW, dossier.status) is not None,
+        "required": list(dossier.procedure_version.documents.all()) if supplement else [],
+        "steps": list(dossier.steps.all()),
+        "max_bytes": max_bytes(), "max_files": max_files(), "nav": "mine",
+        "withdraw_form": WithdrawForm(initial={"version": dossier.version}),
+        "supplement_form": SupplementNoteForm(initial={"version": dossier.version}),
+        **extra,
+    }
+    return render(request, "portal/my_dossier.html", context, status=status)
+
+
+@citizen_required
+def my_dossier(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, sel.my_dossier(user=request.user, pk=pk))
+
+
+@citizen_required
+def receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = sel.my_dossier(user=request.user, pk=pk)
+    if not dossier.code:
+        raise Http404("Not received yet.")
+    from onestop.dossiers.pdf import render_receipt
+
+    response = HttpResponse(render_receipt(dossier), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{dossier.code}-receipt.pdf"'
+    return response
+
+
+@citizen_required
+def document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
+    doc = sel.my_document(user=request.user, dossier_pk=pk, doc_pk=doc_pk)
+    return FileResponse(doc.file.open("rb"), as_attachment=doc.kind == DossierDocument.Kind.RESULT,
+                        filename=doc.file.name.rsplit("/", 1)[-1])
+
+
+@citizen_required
+@require_POST
+def answer_supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the missing documents: the supplement is received and the clock resumes."""
+    dossier = sel.my_dossier(user=request.user, pk=pk)
+    form = SupplementNoteForm(request.POST)
+    slots = [(str(d.pk), d.pk) for d in dossier.procedure_version.documents.all()]
+    slots.append((OTHER, None))
+    uploads = [(doc_id, f) for key, doc_id in slots for f in request.FILES.getlist(f"doc-{key}")]
+    errors: list[str] = []
+    documents: list[svc.SubmittedDocument] = []
+    for doc_id, upload in uploads:
+        try:
+            kind = check_upload(upload, files_already=len(documents))
+        except ValidationFailed as exc:
+            errors.append(str(exc))
+            continue
+        stem = get_valid_filename(upload.name.rsplit(".", 1)[0])[:60] or "tep"
+        documents.append(svc.SubmittedDocument(
+            required_document_id=doc_id, name="" if doc_id else _("Supplement"),
+            file=File(upload, name=f"{stem}{kind.extension}")))
+    if not uploads:
+        errors.append(_("Attach at least one file."))
+    if errors or not form.is_valid():
+        return _page(request, dossier, status=400, supplement_errors=errors,
+                     supplement_form=form)
+    names = {d.pk: d.name for d in dossier.procedure_version.documents.all()}
+    documents = [d if d.name else svc.SubmittedDocument(
+        required_document_id=d.required_document_id,
+        name=names.get(d.required_document_id or 0, ""), file=d.file) for d in documents]
+    try:
+        svc.dossier_supplement_received(
+            dossier_id=dossier.pk, actor=request.user, documents=documents,
+            note=form.cleaned_data["note"], expected_version=form.cleaned_data["version"])
+    except DomainError as exc:
+        return _page(request, dossier, status=exc.http_status, supplement_errors=[str(exc)],
+                     supplement_form=form)
+    messages.success(request, _("Thank you: the documents were received and processing "
+                                "resumes."))
+    return redirect("portal:my_dossier", pk=dossier.pk)
+
+
+@citizen_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = sel.my_dossier(user=request.user, pk=pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _page(request, dossier, status=400, withdraw_form=form)
+    try:
+        svc.dossier_withdraw(dossier_id=dossier.pk, actor=request.user,
+                             reason=form.cleaned_data["reason"],
+                             expected_version=form.cleaned_data["version"])
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return _page(request, dossier, status=exc.http_status, withdraw_form=form)
+    messages.success(request, _("Your dossier was withdrawn."))
+    return redirect("portal:my_dossier", pk=dossier.pk)
