@@ -1,0 +1,149 @@
+"""The NinjaAPI instance, authentication, the one error shape, and shared helpers.
+
+Every error leaves as {"code", "message", "details"} with the message in the language of
+Accept-Language (LocaleMiddleware; pages ignore it, /api/ honours it). Client mistakes are
+4xx: validation 422, DomainError its own status, unknown objects 404, rate limits 429.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from onestop.core.errors import DomainError
+
+from .ratelimit import RateLimited, hit
+from .tokens import AuthFailed, Principal, authenticate_access
+
+
+class Error(Schema):
+    code: str
+    message: str
+    details: dict[str, Any] | list[Any] | None = None
+
+
+class _Bearer(HttpBearer):
+    audience = ""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Principal | None:
+        principal = authenticate_access(token)
+        if principal is None or principal.audience != self.audience:
+            return None
+        from django.conf import settings
+
+        hit(key=f"user:{principal.user.pk}", limit=settings.ONESTOP_API_RATE_LIMIT,
+            window_seconds=settings.ONESTOP_API_RATE_WINDOW)
+        request.user = principal.user  # type: ignore[assignment]
+        return principal
+
+
+class CitizenAuth(_Bearer):
+    audience = "citizen"
+
+
+class StaffAuth(_Bearer):
+    audience = "staff"
+
+
+citizen_auth = CitizenAuth()
+staff_auth = StaffAuth()
+
+api = NinjaAPI(
+    title="onestop API",
+    version="1.0.0",
+    description="JSON API of the onestop one-stop platform for the city app. "
+                "Errors: {code, message, details}; messages follow Accept-Language (vi, en).",
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+
+
+def error(request: HttpRequest, status: int, code: str, message: str,
+          details: Any = None) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, "details": details},
+                               status=status)
+
+
+def _code_of(exc: DomainError) -> str:
+    name = type(exc).__name__
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    details = {"field": exc.field} if getattr(exc, "field", None) else None
+    response = error(request, exc.http_status, _code_of(exc), str(exc), details)
+    if isinstance(exc, AuthFailed):
+        response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _plain(value: Any) -> Any:
+    return json.loads(json.dumps(value, default=str))
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    return error(request, 422, "validation_failed", _("Some of the information is not valid."),
+                 _plain(exc.errors))
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error(request, 401, "auth_failed",
+                     _("Sign in again: your session has ended or the token is not valid."))
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error(request, 404, "not_found", _("Not found."))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return error(request, exc.status_code, "bad_request", str(exc.message))
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    response = error(request, 429, "rate_limited", str(exc))
+    response["Retry-After"] = "60"
+    return response
+
+
+# ---- cursors --------------------------------------------------------------------------------
+
+def encode_cursor(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, *, key: str) -> int | None:
+    """The integer under `key` in an opaque cursor; 400 for a cursor we did not make."""
+    if not cursor:
+        return None
+    try:
+        value = json.loads(base64.urlsafe_b64decode(cursor.encode() + b"==").decode())[key]
+        if not isinstance(value, int) or value < 0 or value > 2**62:
+            raise ValueError
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HttpError(400, _("The cursor is not valid.")) from exc
+    return value
+
+
+def client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR only (as the portal's lookup): X-Forwarded-For is set by the client.
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}

@@ -1,0 +1,381 @@
+"""Citizen endpoints: own dossiers (file, read, supplement, withdraw, result, rate),
+feedback, notifications, channel preferences and push devices.
+
+Scope: onestop.portal.selectors.my_dossier(s), the same rule as the portal pages: a
+dossier of someone else answers 404, exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.errors import HttpError
+
+from onestop.catalog.models import ProcedureVersion
+from onestop.catalog.selectors import receiving_centres, version_in_force
+from onestop.core.errors import ValidationFailed
+from onestop.dossiers import services as svc
+from onestop.dossiers.uploads import check_upload
+from onestop.notifications import selectors as nsel
+from onestop.notifications import services as nsvc
+from onestop.portal.selectors import citizen_timeline, my_document, my_dossier, my_dossiers
+
+from .base import ERRORS, citizen_auth, decode_cursor, encode_cursor
+
+router = Router(tags=["citizen"], auth=citizen_auth)
+PAGE = 20
+
+
+class Me(Schema):
+    id: int
+    full_name: str
+    cccd: str
+    phone: str
+    email: str
+
+
+@router.get("/me", response={200: Me, **ERRORS})
+def me(request: HttpRequest) -> dict[str, Any]:
+    u: Any = request.user
+    return {"id": u.pk, "full_name": u.full_name, "cccd": u.cccd, "phone": u.phone,
+            "email": u.email}
+
+
+class DossierItem(Schema):
+    id: int
+    code: str | None
+    procedure_code: str
+    procedure: str
+    status_code: int
+    status: str
+    submitted_at: datetime.datetime
+    appointment_at: datetime.datetime | None
+    returned_at: datetime.datetime | None
+    version: int
+
+
+class DossierPage(Schema):
+    items: list[DossierItem]
+    next: str | None
+
+
+class EventOut(Schema):
+    at: datetime.datetime
+    label: str
+    status: str
+    reason: str
+
+
+class DocumentOut(Schema):
+    id: int
+    kind: str
+    name: str
+    has_file: bool
+
+
+class SupplementOut(Schema):
+    requested_at: datetime.datetime
+    reason: str
+    items: str
+    resolved_at: datetime.datetime | None
+
+
+class DossierDetail(DossierItem):
+    receiving_centre: str
+    timeline: list[EventOut]
+    documents: list[DocumentOut]
+    supplements: list[SupplementOut]
+
+
+def _item(d: Any) -> dict[str, Any]:
+    return {"id": d.pk, "code": d.code, "procedure_code": d.procedure_version.procedure.code,
+            "procedure": d.procedure_version.name, "status_code": d.status,
+            "status": d.get_status_display(), "submitted_at": d.submitted_at,
+            "appointment_at": d.appointment_at, "returned_at": d.returned_at,
+            "version": getattr(d, "version", 0)}
+
+
+def _detail(d: Any) -> dict[str, Any]:
+    return {
+        **_item(d), "receiving_centre": d.receiving_agency.name,
+        "timeline": [{"at": e.at, "label": e.label, "status": e.status, "reason": e.reason}
+                     for e in citizen_timeline(dossier=d)],
+        "documents": [{"id": doc.pk, "kind": doc.kind, "name": doc.name,
+                       "has_file": bool(doc.file)} for doc in d.documents.all()],
+        "supplements": [{"requested_at": s.requested_at, "reason": s.reason, "items": s.items,
+                         "resolved_at": s.resolved_at} for s in d.supplements.all()],
+    }
+
+
+class PageIn(Schema):
+    cursor: str | None = None
+
+
+@router.get("/dossiers", response={200: DossierPage, **ERRORS}, summary="My dossiers")
+def dossiers(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    before = decode_cursor(page.cursor, key="id")
+    qs = my_dossiers(user=request.user).order_by("-id").defer(None)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs.only("id", "code", "status", "submitted_at", "appointment_at",
+                        "returned_at", "version", "procedure_version__id",
+                        "procedure_version__name", "procedure_version__procedure__id",
+                        "procedure_version__procedure__code")[:PAGE + 1])
+    more = len(rows) > PAGE
+    return {"items": [_item(d) for d in rows[:PAGE]],
+            "next": encode_cursor({"id": rows[PAGE - 1].pk}) if more else None}
+
+
+@router.get("/dossiers/{dossier_id}", response={200: DossierDetail, **ERRORS},
+            summary="One of my dossiers with its timeline")
+def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+    return _detail(my_dossier(user=request.user, pk=dossier_id))
+
+
+class FilingIn(Schema):
+    procedure_code: str
+    centre_code: str = ""
+    note: str = ""
+    address: str = ""
+    # document_ids[i] is the required document that files[i] is for.
+    document_ids: list[int] = []
+
+
+def _files(files: list[UploadedFile], ids: list[int]) -> list[svc.SubmittedDocument]:
+    if len(files) != len(ids):
+        raise ValidationFailed(_("Give one document id for each file."))
+    out = []
+    for count, (upload, doc_id) in enumerate(zip(files, ids, strict=True)):
+        check_upload(upload, files_already=count)
+        out.append(svc.SubmittedDocument(required_document_id=doc_id, name=upload.name or "",
+                                         file=upload))
+    return out
+
+
+@router.post("/dossiers", response={201: DossierDetail, **ERRORS},
+             summary="File a dossier online with its documents (multipart)")
+def file_dossier(request: HttpRequest, data: Form[FilingIn],
+                 files: File[list[UploadedFile]] = None) -> tuple[int, dict[str, Any]]:  # type: ignore[assignment]
+    u: Any = request.user
+    try:
+        version = version_in_force(procedure_code=data.procedure_code[:32])
+    except ProcedureVersion.DoesNotExist as exc:
+        raise Http404 from exc
+    centres = {c.code: c for c in receiving_centres()}
+    centre = centres.get(data.centre_code) if data.centre_code else next(iter(centres.values()),
+                                                                           None)
+    if centre is None:
+        raise ValidationFailed(_("Choose a receiving centre."))
+    known = set(version.documents.values_list("pk", flat=True))
+    if any(i not in known for i in data.document_ids):
+        raise ValidationFailed(_("A document id does not belong to this procedure."))
+    filing = svc.Filing(
+        procedure_version=version, receiving_agency=centre,
+        applicant=svc.Applicant(name=u.full_name or u.username, id_number=u.cccd,
+                                phone=u.phone, email=u.email, address=data.address[:300],
+                                account=u),
+        documents=_files(list(files or []), data.document_ids), note=data.note[:2000],
+    )
+    d = svc.dossier_submit_online(filing=filing)
+    return 201, _detail(my_dossier(user=u, pk=d.pk))
+
+
+class SupplementIn(Schema):
+    note: str = ""
+    document_ids: list[int] = []
+    expected_version: int | None = None
+
+
+@router.post("/dossiers/{dossier_id}/supplement", response={200: DossierDetail, **ERRORS},
+             summary="Answer the open supplement request with the missing documents")
+def supplement(request: HttpRequest, dossier_id: int, data: Form[SupplementIn],
+               files: File[list[UploadedFile]] = None) -> dict[str, Any]:  # type: ignore[assignment]
+    d = my_dossier(user=request.user, pk=dossier_id)
+    docs = _files(list(files or []), data.document_ids)
+    if not docs:
+        raise ValidationFailed(_("Attach the documents that were asked for."))
+    svc.dossier_supplement_received(dossier_id=d.pk, actor=request.user, documents=docs,
+                                    note=data.note[:2000],
+                                    expected_version=data.expected_version)
+    return _detail(my_dossier(user=request.user, pk=d.pk))
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+    expected_version: int | None = None
+
+
+@router.post("/dossiers/{dossier_id}/withdraw", response={200: DossierDetail, **ERRORS},
+             summary="Withdraw my dossier")
+def withdraw(request: HttpRequest, dossier_id: int, data: WithdrawIn) -> dict[str, Any]:
+    d = my_dossier(user=request.user, pk=dossier_id)
+    svc.dossier_withdraw(dossier_id=d.pk, actor=request.user, reason=data.reason[:2000],
+                         expected_version=data.expected_version)
+    return _detail(my_dossier(user=request.user, pk=d.pk))
+
+
+@router.get("/dossiers/{dossier_id}/documents/{document_id}", response={200: None, **ERRORS},
+            summary="Download a file of my dossier (the result once returned)")
+def document(request: HttpRequest, dossier_id: int, document_id: int) -> FileResponse:
+    doc = my_document(user=request.user, dossier_pk=dossier_id, doc_pk=document_id)
+    return FileResponse(doc.file.open("rb"), as_attachment=True,
+                        filename=doc.file.name.rsplit("/", 1)[-1])
+
+
+class RatingIn(Schema):
+    scores: dict[str, int]
+    comment: str = ""
+
+
+class RatingOut(Schema):
+    id: int
+
+
+@router.post("/dossiers/{dossier_id}/rating", response={201: RatingOut, **ERRORS},
+             summary="Rate the service once the result is returned")
+def rate(request: HttpRequest, dossier_id: int, data: RatingIn) -> tuple[int, dict[str, Any]]:
+    from onestop.feedback.services import rating_submit
+
+    d = my_dossier(user=request.user, pk=dossier_id)
+    rating = rating_submit(dossier_id=d.pk, citizen=request.user, scores=data.scores,
+                           comment=data.comment[:4000])
+    return 201, {"id": rating.pk}
+
+
+class FeedbackIn(Schema):
+    subject: str
+    content: str
+    consent_publish: bool = False
+    procedure_code: str = ""
+    dossier_id: int | None = None
+
+
+class FeedbackOut(Schema):
+    code: str
+    state: str
+
+
+@router.post("/feedback", response={201: FeedbackOut, **ERRORS},
+             summary="Send feedback (PAKN) about a procedure or one of my dossiers")
+def feedback(request: HttpRequest, data: FeedbackIn) -> tuple[int, dict[str, Any]]:
+    from onestop.feedback.services import feedback_submit
+
+    u: Any = request.user
+    code, factor = "", ""
+    if data.dossier_id is not None:
+        d = my_dossier(user=u, pk=data.dossier_id)
+        code = d.code or ""
+        factor = (d.applicant_phone or d.applicant_id_number)[-4:]
+    fb = feedback_submit(sender_name=u.full_name or u.username, contact=u.email or u.phone,
+                         subject=data.subject[:300], content=data.content[:10000],
+                         consent_publish=data.consent_publish,
+                         procedure_code=data.procedure_code[:32], dossier_code=code,
+                         dossier_factor=factor, sender=u)
+    return 201, {"code": fb.code, "state": fb.state}
+
+
+# ---- notifications --------------------------------------------------------------------------
+
+class NotificationOut(Schema):
+    id: int
+    event: str
+    title: str
+    body: str
+    link: str
+    dossier_id: int | None
+    created_at: datetime.datetime
+    read: bool
+
+
+class NotificationPage(Schema):
+    items: list[NotificationOut]
+    unread: int
+    next: str | None
+
+
+@router.get("/notifications", response={200: NotificationPage, **ERRORS},
+            summary="My in-app notifications, newest first")
+def notifications(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
+    before = decode_cursor(page.cursor, key="id")
+    qs = nsel.notifications_for(user=request.user)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    rows = list(qs[:PAGE + 1])
+    more = len(rows) > PAGE
+    return {"items": [{"id": n.pk, "event": n.event, "title": n.title, "body": n.body,
+                       "link": n.link, "dossier_id": n.dossier_id, "created_at": n.created_at,
+                       "read": n.read_at is not None} for n in rows[:PAGE]],
+            "unread": nsel.unread_count(user=request.user),
+            "next": encode_cursor({"id": rows[PAGE - 1].pk}) if more else None}
+
+
+class Marked(Schema):
+    marked: int
+
+
+@router.post("/notifications/{notification_id}/read", response={200: Marked, **ERRORS})
+def mark_read(request: HttpRequest, notification_id: int) -> dict[str, int]:
+    if not nsel.notifications_for(user=request.user).filter(pk=notification_id).exists():
+        raise Http404
+    return {"marked": nsvc.notification_mark_read(user=request.user,
+                                                  notification_id=notification_id)}
+
+
+@router.post("/notifications/read-all", response={200: Marked, **ERRORS})
+def mark_all_read(request: HttpRequest) -> dict[str, int]:
+    return {"marked": nsvc.notification_mark_read(user=request.user)}
+
+
+class Preferences(Schema):
+    email: bool
+    sms: bool
+    in_app: bool
+    push: bool
+    language: str
+
+
+@router.get("/notification-preferences", response={200: Preferences, **ERRORS})
+def preferences(request: HttpRequest) -> Any:
+    return nsvc.preference_of(request.user)
+
+
+@router.put("/notification-preferences", response={200: Preferences, **ERRORS})
+def set_preferences(request: HttpRequest, data: Preferences) -> Any:
+    return nsvc.preference_update(user=request.user, email=data.email, sms=data.sms,
+                                  in_app=data.in_app, push=data.push,
+                                  language=data.language[:8])
+
+
+class DeviceIn(Schema):
+    endpoint: str
+    p256dh: str
+    auth: str
+    label: str = ""
+
+
+class DeviceOut(Schema):
+    id: int
+    label: str
+    created_at: datetime.datetime
+
+
+@router.post("/devices", response={201: DeviceOut, **ERRORS},
+             summary="Register this app's Web Push subscription")
+def register_device(request: HttpRequest, data: DeviceIn) -> tuple[int, Any]:
+    if len(data.endpoint) > 1000 or len(data.p256dh) > 200 or len(data.auth) > 100:
+        raise HttpError(400, _("The push subscription is too long."))
+    sub = nsvc.push_subscription_register(user=request.user, endpoint=data.endpoint,
+                                          p256dh=data.p256dh, auth=data.auth,
+                                          label=data.label)
+    return 201, sub
+
+
+@router.delete("/devices/{device_id}", response={204: None, **ERRORS})
+def remove_device(request: HttpRequest, device_id: int) -> tuple[int, None]:
+    if not nsvc.push_subscription_remove(user=request.user, subscription_id=device_id):
+        raise Http404
+    return 204, None
