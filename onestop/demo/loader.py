@@ -47,6 +47,7 @@ from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, Status
 
 from . import catalog as data
+from .feedback import load_demo_feedback
 from .people import make_person
 
 logger = logging.getLogger(__name__)
@@ -543,6 +544,9 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
         sim.run(sim.plans(size))
         # What the worker would have done meanwhile: flag overdue dossiers, draft apologies.
         svc.deadline_sweep(now=now)
+        # Ratings and feedback (PAKN), through the feedback services.
+        load_demo_feedback(citizen=citizen, now=now, rng=rng, procedure_codes=[
+            v.procedure.code for _spec, v in versions.values()])
     demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
     statuses = Counter(demo.values_list("status", flat=True))
     return DemoResult(
