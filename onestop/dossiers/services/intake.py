@@ -20,6 +20,7 @@ from onestop.core.identifiers import validate_cccd
 from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
 from ..transitions import Action
 from ._base import authorize, check_move, lock_dossier, now_or, record
+from .payment import after_receipt
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,7 @@ def dossier_intake_at_counter(
     record(dossier=dossier, action=Action.INTAKE, actor=officer, from_status=None,
            fields=["current_step"], at=at,
            data={"code": dossier.code, "appointment": dossier.appointment_at})
+    after_receipt(dossier, at=at)
     return dossier
 
 
@@ -237,6 +239,7 @@ def dossier_receive(
            fields=["status", "code", "received_at", "appointment_at", "original_appointment_at",
                    "current_step"], at=at,
            data={"code": dossier.code, "appointment": dossier.appointment_at})
+    after_receipt(dossier, at=at)
     return dossier
 
 

@@ -1,7 +1,9 @@
 """Financial obligations: status 6 (awaiting payment) and back to processing.
 
-Minimal on purpose: the amount is recorded in the audit event; bills, providers and
-reconciliation belong to a payments app. The legal clock keeps running in status 6
+What is owed and how it is paid live in onestop.payments (fee items, payments, receipts);
+this module only moves the dossier. The payments app calls `dossier_payment_received`
+with system=True inside its settle transaction, so the dossier moves in the same
+transaction as the money. The legal clock keeps running in status 6
 (onestop.dossiers.models.CLOCK_RUNNING).
 """
 
@@ -14,6 +16,8 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import ValidationFailed
+
+from onestop.catalog.models import ProcedureVersion
 
 from ..models import Dossier, Status
 from ..transitions import Action
@@ -34,6 +38,10 @@ def dossier_request_payment(
     to = check_move(action=Action.REQUEST_PAYMENT, dossier=dossier)
     authorize(action=Action.REQUEST_PAYMENT, dossier=dossier, user=actor)
     dossier.status = to
+    # The obligation becomes an open fee item the applicant can pay online or at the counter.
+    from onestop.payments.services.fees import obligation_add
+
+    obligation_add(dossier=dossier, amount=amount, name=reason.strip()[:300], at=at)
     record(dossier=dossier, action=Action.REQUEST_PAYMENT, actor=actor, from_status=from_status,
            fields=["status"], at=at, reason=reason.strip(), data={"amount": amount})
     return dossier
@@ -42,15 +50,53 @@ def dossier_request_payment(
 @transaction.atomic
 def dossier_payment_received(
     *, dossier_id: int, actor: Any, reference: str = "", expected_version: int | None = None,
-    at: datetime.datetime | None = None,
+    at: datetime.datetime | None = None, system: bool = False,
 ) -> Dossier:
-    """The obligation is paid: processing resumes (status 6 → 4)."""
+    """The obligation is paid: processing resumes (status 6 → 4).
+
+    system=True: called by onestop.payments when a verified payment settles (actor None for
+    a bank's notification, or the officer who recorded cash); no role check then, the
+    payment itself is the authority.
+    """
     at = now_or(at)
     dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
     to = check_move(action=Action.PAYMENT_RECEIVED, dossier=dossier)
-    authorize(action=Action.PAYMENT_RECEIVED, dossier=dossier, user=actor)
+    if not system:
+        authorize(action=Action.PAYMENT_RECEIVED, dossier=dossier, user=actor)
     dossier.status = to
     record(dossier=dossier, action=Action.PAYMENT_RECEIVED, actor=actor,
            from_status=Status.AWAITING_PAYMENT, fields=["status"], at=at,
            data={"reference": reference.strip()})
     return dossier
+
+
+def after_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
+    """In the receipt transaction: compute the fee items; wait in status 6 if the procedure
+    is paid before processing and something is owed (the move is the system's, audited)."""
+    from onestop.payments.services.fees import fees_for_dossier, outstanding
+
+    fees_for_dossier(dossier=dossier, at=at)
+    timing = dossier.procedure_version.payment_timing
+    if timing != ProcedureVersion.PaymentTiming.BEFORE_PROCESSING:
+        return
+    owed = outstanding(dossier_id=dossier.pk)
+    if owed <= 0:
+        return
+    from_status = dossier.status
+    dossier.status = check_move(action=Action.REQUEST_PAYMENT, dossier=dossier)
+    record(dossier=dossier, action=Action.REQUEST_PAYMENT, actor=None, from_status=from_status,
+           fields=["status"], at=at, reason="", data={"amount": owed, "automatic": True})
+
+
+def ensure_paid_before_return(dossier: Dossier) -> None:
+    """A procedure paid before the result is returned keeps its result until then."""
+    if dossier.procedure_version.payment_timing != ProcedureVersion.PaymentTiming.BEFORE_RETURN:
+        return
+    from onestop.payments.services.fees import outstanding
+
+    owed = outstanding(dossier_id=dossier.pk)
+    if owed > 0:
+        raise ValidationFailed(
+            _("The fees (%(amount)s đồng) must be paid before the result is returned."),
+            amount=f"{owed:,}".replace(",", "."),
+        )

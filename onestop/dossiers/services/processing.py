@@ -25,6 +25,7 @@ from ._base import (
     record,
 )
 from .intake import SubmittedDocument
+from .payment import ensure_paid_before_return
 
 
 def _finish_current_step(dossier: Dossier, *, actor: Any, at: datetime.datetime,
@@ -92,7 +93,7 @@ def dossier_assign(
     step.assignee = assignee
     step.save(update_fields=["assignee"])
     record(dossier=dossier, action="assign", actor=actor, from_status=dossier.status,
-           fields=[], at=at, data={"assignee": assignee.pk, "step": step.name})
+           fields=["current_step"], at=at, data={"assignee": assignee.pk, "step": step.name})
     return dossier
 
 
@@ -260,6 +261,7 @@ def dossier_return_result(
     dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
     to = check_move(action=Action.RETURN_RESULT, dossier=dossier)
     authorize(action=Action.RETURN_RESULT, dossier=dossier, user=officer)
+    ensure_paid_before_return(dossier)
     if result_file is not None:
         DossierDocument.objects.create(
             dossier=dossier, kind=DossierDocument.Kind.RESULT,

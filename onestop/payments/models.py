@@ -1,0 +1,317 @@
+"""Payments: what is owed (FeeItem), what was paid (Payment), and the proof (Receipt).
+
+Money is integer VND in BigIntegerFields everywhere, never a float. Every change of state
+goes through onestop.payments.services, under a row lock, with an audit event in the same
+transaction. PaymentNotification is an append-only log of everything a bank or gateway
+sent us, forged ones included.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import Agency
+from onestop.catalog.models import Fee
+from onestop.dossiers.models import Dossier
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("online")
+    COUNTER = "counter", _("at the counter")
+
+
+class FeeItem(models.Model):
+    """One line owed to an agency: a dossier's fee, an obligation, later a bill or a stall fee.
+
+    This is the generic "payable": a Payment settles a set of open items (PaymentLine). A
+    dossier's items are computed from the procedure version's fee schedule at receipt.
+    """
+
+    class Source(models.TextChoices):
+        SCHEDULE = "schedule", _("fee schedule")
+        OBLIGATION = "obligation", _("financial obligation")
+        OTHER = "other", _("other")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("to pay")
+        PAID = "paid", _("paid")
+        EXEMPT = "exempt", _("exempt")
+        CANCELLED = "cancelled", _("cancelled")
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="fee_items",
+                               verbose_name=_("collecting agency"))
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="fee_items", verbose_name=_("dossier"))
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices,
+                              default=Source.SCHEDULE)
+    fee = models.ForeignKey(Fee, null=True, blank=True, on_delete=models.SET_NULL,
+                            related_name="+", verbose_name=_("fee"))
+    name = models.CharField(_("name"), max_length=300)
+    unit_amount = models.BigIntegerField(_("unit amount (VND)"))
+    quantity = models.PositiveIntegerField(_("quantity"), default=1)
+    amount = models.BigIntegerField(_("amount (VND)"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.OPEN)
+    exempt_reason = models.CharField(_("reason for exemption"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey("Payment", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="settled_items", verbose_name=_("paid by"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("fee item")
+        verbose_name_plural = _("fee items")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0) & Q(unit_amount__gte=0),
+                                   name="fee_item_amount_non_negative"),
+            models.CheckConstraint(condition=~Q(state="exempt") | ~Q(exempt_reason=""),
+                                   name="fee_item_exemption_has_reason"),
+        ]
+        indexes = [models.Index(fields=["dossier", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} VND"
+
+
+class Payment(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("awaiting payment")
+        SUCCEEDED = "succeeded", _("paid")
+        FAILED = "failed", _("failed")
+        EXPIRED = "expired", _("expired")
+        FLAGGED = "flagged", _("amount differs: awaiting an officer")
+        PARTIALLY_REFUNDED = "partially_refunded", _("partially refunded")
+        REFUNDED = "refunded", _("refunded")
+
+    reference = models.CharField(_("payment reference"), max_length=20, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="payments",
+                               verbose_name=_("collecting agency"))
+    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="payments", verbose_name=_("dossier"))
+    amount = models.BigIntegerField(_("amount (VND)"))
+    currency = models.CharField(_("currency"), max_length=3, default="VND", editable=False)
+    purpose = models.CharField(_("purpose"), max_length=200)
+    payer_name = models.CharField(_("payer"), max_length=200, blank=True)
+    payer_email = models.EmailField(_("payer e-mail"), blank=True)
+    payer_phone = models.CharField(_("payer phone"), max_length=20, blank=True)
+    # Who asked for the payment to be created; the idempotency key is unique per creator
+    # (creator_key: the user's id, or a session/API key label for anonymous citizens).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    creator_key = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+
+    # The provider the payer chose (may change while pending) and, once settled, the one
+    # whose notification settled it with its transaction id (unique per provider).
+    provider = models.CharField(_("provider"), max_length=20)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices,
+                               default=Channel.ONLINE)
+    provider_txn_id = models.CharField(_("provider transaction"), max_length=100, blank=True)
+    sandbox = models.BooleanField(_("sandbox"), default=False)
+
+    state = models.CharField(_("state"), max_length=20, choices=State.choices,
+                             default=State.PENDING)
+    received_amount = models.BigIntegerField(_("amount received (VND)"), null=True, blank=True)
+    refunded_amount = models.BigIntegerField(_("amount refunded (VND)"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    last_queried_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["creator_key", "idempotency_key"], condition=~Q(idempotency_key=""),
+                name="payment_idempotency_key_unique_per_creator",
+            ),
+            # A bank transaction settles at most one payment.
+            models.UniqueConstraint(
+                fields=["provider", "provider_txn_id"], condition=~Q(provider_txn_id=""),
+                name="payment_provider_txn_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-created_at"]),
+            models.Index(fields=["state", "provider", "created_at"]),
+            models.Index(fields=["dossier", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_settled(self) -> bool:
+        return self.state in (self.State.SUCCEEDED, self.State.PARTIALLY_REFUNDED,
+                              self.State.REFUNDED)
+
+    @property
+    def is_online(self) -> bool:
+        """Counted in the online-payment rate (Decision 766): not cash at the counter."""
+        return self.channel == Channel.ONLINE and self.provider != "cash"
+
+    @property
+    def paid_amount(self) -> int:
+        return self.received_amount if self.received_amount is not None else self.amount
+
+
+class PaymentLine(models.Model):
+    """Which open items a payment covers, with the amount of each at creation."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(FeeItem, on_delete=models.PROTECT, related_name="lines")
+    amount = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["payment", "item"], name="payment_line_unique")
+        ]
+
+
+class PaymentNotification(models.Model):
+    """Every notification received from a bank or gateway, as received. Append-only."""
+
+    class Outcome(models.TextChoices):
+        SETTLED = "settled", _("settled the payment")
+        FLAGGED = "flagged", _("amount differs: flagged")
+        FAILED = "failed", _("marked the payment failed")
+        DUPLICATE = "duplicate", _("duplicate: nothing changed")
+        EXTRA = "extra", _("second payment of a paid reference")
+        STALE = "stale", _("late failure: ignored")
+        UNKNOWN = "unknown", _("unknown reference")
+        FORGED = "forged", _("bad signature: refused")
+        MALFORMED = "malformed", _("malformed: refused")
+        REFUSED = "refused", _("sandbox notification refused")
+
+    provider = models.CharField(max_length=20)
+    received_at = models.DateTimeField(default=timezone.now)
+    body = models.TextField(blank=True)
+    signature = models.CharField(max_length=256, blank=True)
+    signature_valid = models.BooleanField(default=False)
+    sandbox = models.BooleanField(default=False)
+    reference = models.CharField(max_length=40, blank=True)
+    provider_txn_id = models.CharField(max_length=100, blank=True)
+    amount = models.BigIntegerField(null=True, blank=True)
+    success = models.BooleanField(null=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="notifications")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    # Resolution of an EXTRA transfer (refund or reconciliation), by an officer.
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("payment notification")
+        verbose_name_plural = _("payment notifications")
+        indexes = [
+            models.Index(fields=["provider", "provider_txn_id"]),
+            models.Index(fields=["outcome", "received_at"]),
+        ]
+
+
+class ReceiptCounter(models.Model):
+    """Last receipt number per agency and year, incremented under the settle transaction."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT)
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="receipt_counter_unique")
+        ]
+
+
+class Receipt(models.Model):
+    """Biên lai điện tử: proof of a settled payment or of a refund, numbered per agency."""
+
+    class Kind(models.TextChoices):
+        PAYMENT = "payment", _("payment receipt")
+        REFUND = "refund", _("refund receipt")
+
+    number = models.CharField(_("receipt number"), max_length=40, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="receipts")
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PAYMENT)
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="receipts")
+    refund = models.OneToOneField("Refund", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="receipt")
+    amount = models.BigIntegerField(_("amount (VND)"))
+    issued_at = models.DateTimeField(_("issued at"))
+    email_to = models.EmailField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["agency", "year", "sequence"]
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "sequence"],
+                                    name="receipt_sequence_unique"),
+            models.UniqueConstraint(fields=["payment"], condition=Q(kind="payment"),
+                                    name="one_payment_receipt_per_payment"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Refund(models.Model):
+    """Money given back: started by an officer, approved by a leader, with its own receipt."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("awaiting a leader's approval")
+        APPROVED = "approved", _("approved and paid back")
+        REJECTED = "rejected", _("rejected")
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount = models.BigIntegerField(_("amount (VND)"))
+    reason = models.TextField(_("reason"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+        ]
+
+
+class SandboxGatewayTransaction(models.Model):
+    """SANDBOX ONLY: what the simulated gateway 'processed', so it can answer status queries."""
+
+    reference = models.CharField(max_length=40, db_index=True)
+    transaction_no = models.CharField(max_length=40, unique=True)
+    amount = models.BigIntegerField()
+    success = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("sandbox gateway transaction")
+        verbose_name_plural = _("sandbox gateway transactions")

@@ -1,0 +1,122 @@
+"""What every payment provider offers, and the registry that finds them by name."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from ..models import Payment
+
+
+class BadSignature(Exception):
+    """The notification is not signed with a key we share: refuse it (HTTP 401) and log it."""
+
+
+class Malformed(Exception):
+    """Signed, but not a notification we can read (missing field, amount not whole đồng)."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a verified notification says, in the platform's terms."""
+
+    reference: str
+    provider_txn_id: str
+    amount: int | None
+    success: bool
+    sandbox: bool = False  # verified with the sandbox key, not the real one
+
+
+@dataclass(frozen=True)
+class Start:
+    """How the payer goes on: scan a QR payload, or follow a redirect."""
+
+    kind: str  # "qr" or "redirect"
+    payload: str = ""
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """A notification as received: the raw body, the query string and the headers."""
+
+    body: bytes
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+
+    def text(self) -> str:
+        raw = self.body.decode("utf-8", "replace")
+        if self.query:
+            qs = "&".join(f"{k}={v}" for k, v in self.query.items())
+            return f"{qs}\n{raw}" if raw else qs
+        return raw
+
+
+class Provider(Protocol):
+    name: str
+    online: bool  # counted as an online payment (Decision 766 online-payment rate)
+
+    def start(self, payment: Payment, *, return_url: str = "") -> Start: ...
+
+    def parse_notification(self, incoming: Incoming) -> Notice: ...
+
+    def signature_of(self, incoming: Incoming) -> str: ...
+
+    def respond(self, outcome: str) -> tuple[int, dict[str, Any]]: ...
+
+    def query(self, payment: Payment) -> Notice | None: ...
+
+
+_REGISTRY: dict[str, Provider] = {}
+
+
+def register(provider: Provider) -> Provider:
+    """Add (or replace, e.g. in tests) the provider under its name."""
+    _REGISTRY[provider.name] = provider
+    return provider
+
+
+def get(name: str) -> Provider:
+    try:
+        return _REGISTRY[name]
+    except KeyError as exc:
+        raise LookupError(f"no payment provider named {name!r}") from exc
+
+
+def registered() -> list[str]:
+    return sorted(_REGISTRY)
+
+
+# ---- shared secrets --------------------------------------------------------------------------
+
+def secret(setting: str) -> bytes:
+    """A shared secret from settings; empty → derived from SECRET_KEY (local runs only)."""
+    value = str(getattr(settings, setting, "") or "")
+    if value:
+        return value.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), f"onestop.payments.{setting}".encode(),
+                    hashlib.sha256).hexdigest().encode()
+
+
+def sandbox_enabled() -> bool:
+    return bool(getattr(settings, "ONESTOP_PAYMENT_SANDBOX", False))
+
+
+def sandbox_secret() -> bytes:
+    return secret("ONESTOP_PAYMENT_SANDBOX_SECRET")
+
+
+def hmac_hex(key: bytes, message: bytes, digest: Any) -> str:
+    return hmac.new(key, message, digest).hexdigest()
+
+
+def matches(expected: str, given: str) -> bool:
+    """Constant-time comparison of two hex signatures (case-insensitive hex)."""
+    return hmac.compare_digest(expected.lower().encode(), given.strip().lower().encode())

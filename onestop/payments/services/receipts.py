@@ -1,0 +1,164 @@
+"""Electronic receipts (biên lai điện tử): numbered per agency and year, PDF, e-mail."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from onestop.agencies.models import Agency
+
+from ..models import Payment, Receipt, ReceiptCounter, Refund
+
+logger = logging.getLogger(__name__)
+VN_TZ = datetime.timezone(datetime.timedelta(hours=7))
+EMAIL_RETRY_AFTER = datetime.timedelta(minutes=2)
+EMAIL_MAX_ATTEMPTS = 10
+
+
+def next_receipt_number(*, agency: Agency, year: int) -> tuple[str, int]:
+    """<agency code>-BL-YYYY-000123, consecutive per agency and year.
+
+    Incremented under the counter's row lock inside the settle transaction: a rolled-back
+    settlement gives its number back, so committed numbers have no gaps.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("receipt numbers are assigned inside the settle transaction")
+    counter, _created = ReceiptCounter.objects.get_or_create(agency=agency, year=year)
+    ReceiptCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    last = ReceiptCounter.objects.select_for_update().values_list("last", flat=True).get(
+        pk=counter.pk)
+    return f"{agency.code}-BL-{year}-{last:06d}", last
+
+
+def receipt_issue(*, payment: Payment, at: datetime.datetime, refund: Refund | None = None,
+                  email_to: str = "") -> Receipt:
+    year = at.astimezone(VN_TZ).year
+    number, sequence = next_receipt_number(agency=payment.agency, year=year)
+    receipt = Receipt.objects.create(
+        number=number, agency=payment.agency, year=year, sequence=sequence,
+        kind=Receipt.Kind.REFUND if refund else Receipt.Kind.PAYMENT, payment=payment,
+        refund=refund, amount=refund.amount if refund else payment.paid_amount, issued_at=at,
+        email_to=email_to,
+    )
+    if email_to:
+        enqueue_email(receipt.pk)
+    return receipt
+
+
+def enqueue_email(receipt_id: int) -> None:
+    """Send the receipt by e-mail after the settlement commits, never before.
+
+    With the database task backend the task row is written in the settle transaction itself
+    (a transactional outbox: committed together or not at all, so a crash right after the
+    commit loses nothing); with any other backend it is enqueued on commit. Either way the
+    sweep (receipt_email_sweep) re-sends receipts still not e-mailed.
+    """
+    from ..tasks import receipt_email_task
+
+    backend = settings.TASKS["default"]["BACKEND"]
+    if backend == "django_tasks_db.DatabaseBackend":
+        receipt_email_task.enqueue(receipt_id)
+    else:
+        transaction.on_commit(lambda: receipt_email_task.enqueue(receipt_id), robust=True)
+
+
+def receipt_email_send(*, receipt_id: int) -> bool:
+    """Send one receipt by e-mail, once: True when sent now, False if nothing to do."""
+    with transaction.atomic():
+        receipt = Receipt.objects.select_for_update().get(pk=receipt_id)
+        if receipt.emailed_at is not None or not receipt.email_to:
+            return False
+        Receipt.objects.filter(pk=receipt_id).update(email_attempts=F("email_attempts") + 1)
+    # Counted before sending so a receipt that always fails stops being retried.
+    receipt = Receipt.objects.select_related("payment", "agency").get(pk=receipt_id)
+    pdf = render_receipt_pdf(receipt)
+    with override("vi"):
+        subject = f"Biên lai điện tử {receipt.number}"
+        body = (f"Kính gửi {receipt.payment.payer_name or 'Quý khách'},\n\n"
+                f"{receipt.agency.name} gửi biên lai điện tử số {receipt.number} "
+                f"cho khoản thanh toán {receipt.payment.reference}.\n")
+    message = EmailMessage(subject=subject, body=body, to=[receipt.email_to])
+    message.attach(f"{receipt.number}.pdf", pdf, "application/pdf")
+    message.send(fail_silently=False)
+    with transaction.atomic():
+        updated = Receipt.objects.filter(pk=receipt_id, emailed_at__isnull=True).update(
+            emailed_at=timezone.now())
+    return bool(updated)
+
+
+def receipt_email_sweep(*, now: datetime.datetime) -> int:
+    """Re-enqueue receipts not e-mailed a while after issue (the task failed or was lost)."""
+    from ..tasks import receipt_email_task
+
+    ids = list(Receipt.objects.filter(
+        emailed_at__isnull=True, issued_at__lt=now - EMAIL_RETRY_AFTER,
+        email_attempts__lt=EMAIL_MAX_ATTEMPTS,
+    ).exclude(email_to="").values_list("pk", flat=True)[:500])
+    for pk in ids:
+        receipt_email_task.enqueue(pk)
+    return len(ids)
+
+
+# ---- PDF -------------------------------------------------------------------------------------
+
+SANDBOX_WATERMARK = "SANDBOX – KHÔNG CÓ GIÁ TRỊ"
+METHOD_LABELS = {
+    "vietqr": "Chuyển khoản VietQR",
+    "gateway": "Cổng thanh toán trực tuyến",
+    "cash": "Tiền mặt tại quầy",
+    "sandbox": "Thử nghiệm (sandbox)",
+}
+
+
+def receipt_context(receipt: Receipt) -> dict[str, Any]:
+    from onestop.dossiers.pdf.formatting import place_date, time_words
+
+    from ..money import digits, in_words
+
+    payment = receipt.payment
+    agency = receipt.agency
+    items = [
+        {"name": line.item.name, "quantity": line.item.quantity,
+         "amount": digits(line.amount)}
+        for line in payment.lines.select_related("item").order_by("id")
+    ]
+    status_url = settings.PUBLIC_BASE_URL + reverse("payments:pay", args=[payment.reference])
+    from onestop.core.qr import qr_svg_data_uri
+
+    return {
+        "issuer_parent": agency.parent.name if agency.parent_id and agency.parent else "",
+        "issuer": agency.name,
+        "code": payment.dossier.code if payment.dossier_id and payment.dossier else "",
+        "place_date": place_date(receipt.issued_at),
+        "watermark": SANDBOX_WATERMARK if payment.sandbox else "",
+        "receipt": receipt,
+        "refund": receipt.refund,
+        "payment": payment,
+        "items": items,
+        "amount_digits": digits(receipt.amount),
+        "amount_words": in_words(receipt.amount),
+        "issued_words": time_words(receipt.issued_at),
+        "method": METHOD_LABELS.get(payment.provider, payment.provider),
+        "qr": qr_svg_data_uri(status_url),
+        "status_url": status_url,
+    }
+
+
+def render_receipt_pdf(receipt: Receipt) -> bytes:
+    import weasyprint
+
+    receipt = Receipt.objects.select_related(
+        "payment__dossier", "agency__parent", "refund").get(pk=receipt.pk)
+    with override("vi"):  # an official document: Vietnamese whatever the screen language
+        html = render_to_string("payments/receipt.html", receipt_context(receipt))
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

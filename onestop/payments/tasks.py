@@ -1,0 +1,25 @@
+"""Background work of payments (django-tasks; run by `onestop worker`). Thin: one service each."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def receipt_email_task(receipt_id: int) -> bool:
+    """E-mail one receipt (idempotent: a receipt already e-mailed is not sent again)."""
+    return services.receipt_email_send(receipt_id=receipt_id)
+
+
+@task()
+def payments_sweep_task() -> dict[str, int]:
+    """Periodic: expire old pending payments, query the gateway, re-send unsent receipts."""
+    now = timezone.now()
+    return {
+        "queried": services.gateway_query_sweep(now=now),
+        "expired": services.payment_expire_sweep(now=now),
+        "receipts_requeued": services.receipt_email_sweep(now=now),
+    }
