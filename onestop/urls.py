@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", include("onestop.api.urls")),
     path("tai-khoan/", include("onestop.accounts.urls")),
     path("", include("onestop.feedback.urls")),
+    path("", include("onestop.payments.urls")),
     path("", include("onestop.portal.urls")),
 ]
 if settings.DEBUG:
