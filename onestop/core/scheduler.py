@@ -41,6 +41,12 @@ def _sweep_task() -> Any:
     return deadline_sweep_task
 
 
+def _payments_sweep_task() -> Any:
+    from onestop.payments.tasks import payments_sweep_task
+
+    return payments_sweep_task
+
+
 def periodic_jobs() -> list[PeriodicJob]:
     """The registered periodic jobs; intervals are read from settings at each call."""
     return [
@@ -48,6 +54,12 @@ def periodic_jobs() -> list[PeriodicJob]:
             name="deadline_sweep",
             interval=max(1, int(getattr(settings, "ONESTOP_SWEEP_INTERVAL", 300))),
             task=_sweep_task,
+        ),
+        # Pending gateway payments queried, old pending ones expired, unsent receipts resent.
+        PeriodicJob(
+            name="payments_sweep",
+            interval=max(1, int(getattr(settings, "ONESTOP_PAYMENT_SWEEP_INTERVAL", 300))),
+            task=_payments_sweep_task,
         ),
     ]
 
