@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -47,7 +47,7 @@ class Draft:
     def __init__(self, request: HttpRequest, code: str) -> None:
         self.request = request
         self.code = code
-        self.user_pk = int(request.user.pk)
+        self.user_pk = int(cast(Any, request.user).pk)
         drafts = request.session.setdefault(SESSION_KEY, {})
         self.data: dict[str, Any] = drafts.setdefault(code, {})
         self.data.setdefault("applicant", None)

@@ -26,7 +26,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     values = form.values()
     page = Paginator(cat.procedure_search(**values), PAGE_SIZE).get_page(request.GET.get("page"))
     # The filters, for the pagination links (without the page number).
-    kept = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    kept = urlencode([(k, str(v)) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "portal/catalog.html", {
         "form": form, "page": page, "kept": kept, "fields": fields, "nav": "catalog",
         "searched": any(values.values()),

@@ -90,7 +90,8 @@ def answer_supplement(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the missing documents: the supplement is received and the clock resumes."""
     dossier = sel.my_dossier(user=request.user, pk=pk)
     form = SupplementNoteForm(request.POST)
-    slots = [(str(d.pk), d.pk) for d in dossier.procedure_version.documents.all()]
+    slots: list[tuple[str, int | None]] = [
+        (str(d.pk), d.pk) for d in dossier.procedure_version.documents.all()]
     slots.append((OTHER, None))
     uploads = [(doc_id, f) for key, doc_id in slots for f in request.FILES.getlist(f"doc-{key}")]
     errors: list[str] = []
@@ -101,7 +102,7 @@ def answer_supplement(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             errors.append(str(exc))
             continue
-        stem = get_valid_filename(upload.name.rsplit(".", 1)[0])[:60] or "tep"
+        stem = get_valid_filename((upload.name or "").rsplit(".", 1)[0])[:60] or "tep"
         documents.append(svc.SubmittedDocument(
             required_document_id=doc_id, name="" if doc_id else _("Supplement"),
             file=File(upload, name=f"{stem}{kind.extension}")))

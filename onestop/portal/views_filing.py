@@ -7,7 +7,7 @@ kept in the draft (onestop.portal.staging) between steps and after any refusal.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from onestop.accounts.decorators import citizen_required
+from onestop.accounts.models import User
 from onestop.agencies.models import Agency
 from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
@@ -49,7 +50,7 @@ def applicant(request: HttpRequest, code: str) -> HttpResponse:
     version = _version(code)
     draft = Draft(request, code)
     centres = cat.receiving_centres()
-    user = request.user
+    user = cast(User, request.user)
     initial = draft.applicant or {
         # The account prefills the filing (issue 3); the citizen may file for someone else.
         "name": user.full_name, "id_number": user.cccd, "phone": user.phone,
