@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -17,11 +17,18 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
+from pydantic import Field
 
 from onestop.core.errors import DomainError
 
 from .ratelimit import RateLimited, hit
 from .tokens import AuthFailed, Principal, authenticate_access
+
+# Integers that reach the database stay within 64-bit range: SQLite raises OverflowError (a
+# 500) on bigger ones, so they are refused as a validation error (422) first.
+MAX_ID = 2**62
+DbInt = Annotated[int, Field(ge=0, le=MAX_ID)]
+PathId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Error(Schema):

@@ -24,7 +24,7 @@ from onestop.notifications import selectors as nsel
 from onestop.notifications import services as nsvc
 from onestop.portal.selectors import citizen_timeline, my_document, my_dossier, my_dossiers
 
-from .base import ERRORS, citizen_auth, decode_cursor, encode_cursor
+from .base import ERRORS, DbInt, PathId, citizen_auth, decode_cursor, encode_cursor
 
 router = Router(tags=["citizen"], auth=citizen_auth)
 PAGE = 20
@@ -118,13 +118,14 @@ class PageIn(Schema):
 @router.get("/dossiers", response={200: DossierPage, **ERRORS}, summary="My dossiers")
 def dossiers(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
     before = decode_cursor(page.cursor, key="id")
-    qs = my_dossiers(user=request.user).order_by("-id").defer(None)
+    qs = my_dossiers(user=request.user).order_by("-id")
     if before is not None:
         qs = qs.filter(pk__lt=before)
     rows = list(qs.only("id", "code", "status", "submitted_at", "appointment_at",
                         "returned_at", "version", "procedure_version__id",
                         "procedure_version__name", "procedure_version__procedure__id",
-                        "procedure_version__procedure__code")[:PAGE + 1])
+                        "procedure_version__procedure__code", "current_step__id",
+                        "current_step__order", "current_step__name")[:PAGE + 1])
     more = len(rows) > PAGE
     return {"items": [_item(d) for d in rows[:PAGE]],
             "next": encode_cursor({"id": rows[PAGE - 1].pk}) if more else None}
@@ -132,7 +133,7 @@ def dossiers(request: HttpRequest, page: Query[PageIn]) -> dict[str, Any]:
 
 @router.get("/dossiers/{dossier_id}", response={200: DossierDetail, **ERRORS},
             summary="One of my dossiers with its timeline")
-def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier(request: HttpRequest, dossier_id: PathId) -> dict[str, Any]:
     return _detail(my_dossier(user=request.user, pk=dossier_id))
 
 
@@ -142,7 +143,7 @@ class FilingIn(Schema):
     note: str = ""
     address: str = ""
     # document_ids[i] is the required document that files[i] is for.
-    document_ids: list[int] = []
+    document_ids: list[DbInt] = []
 
 
 def _files(files: list[UploadedFile], ids: list[int]) -> list[svc.SubmittedDocument]:
@@ -186,13 +187,13 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
 
 class SupplementIn(Schema):
     note: str = ""
-    document_ids: list[int] = []
-    expected_version: int | None = None
+    document_ids: list[DbInt] = []
+    expected_version: DbInt | None = None
 
 
 @router.post("/dossiers/{dossier_id}/supplement", response={200: DossierDetail, **ERRORS},
              summary="Answer the open supplement request with the missing documents")
-def supplement(request: HttpRequest, dossier_id: int, data: Form[SupplementIn],
+def supplement(request: HttpRequest, dossier_id: PathId, data: Form[SupplementIn],
                files: File[list[UploadedFile]] = None) -> dict[str, Any]:  # type: ignore[assignment]
     d = my_dossier(user=request.user, pk=dossier_id)
     docs = _files(list(files or []), data.document_ids)
@@ -206,12 +207,12 @@ def supplement(request: HttpRequest, dossier_id: int, data: Form[SupplementIn],
 
 class WithdrawIn(Schema):
     reason: str = ""
-    expected_version: int | None = None
+    expected_version: DbInt | None = None
 
 
 @router.post("/dossiers/{dossier_id}/withdraw", response={200: DossierDetail, **ERRORS},
              summary="Withdraw my dossier")
-def withdraw(request: HttpRequest, dossier_id: int, data: WithdrawIn) -> dict[str, Any]:
+def withdraw(request: HttpRequest, dossier_id: PathId, data: WithdrawIn) -> dict[str, Any]:
     d = my_dossier(user=request.user, pk=dossier_id)
     svc.dossier_withdraw(dossier_id=d.pk, actor=request.user, reason=data.reason[:2000],
                          expected_version=data.expected_version)
@@ -220,14 +221,14 @@ def withdraw(request: HttpRequest, dossier_id: int, data: WithdrawIn) -> dict[st
 
 @router.get("/dossiers/{dossier_id}/documents/{document_id}", response={200: None, **ERRORS},
             summary="Download a file of my dossier (the result once returned)")
-def document(request: HttpRequest, dossier_id: int, document_id: int) -> FileResponse:
+def document(request: HttpRequest, dossier_id: PathId, document_id: PathId) -> FileResponse:
     doc = my_document(user=request.user, dossier_pk=dossier_id, doc_pk=document_id)
     return FileResponse(doc.file.open("rb"), as_attachment=True,
                         filename=doc.file.name.rsplit("/", 1)[-1])
 
 
 class RatingIn(Schema):
-    scores: dict[str, int]
+    scores: dict[str, DbInt]
     comment: str = ""
 
 
@@ -237,7 +238,7 @@ class RatingOut(Schema):
 
 @router.post("/dossiers/{dossier_id}/rating", response={201: RatingOut, **ERRORS},
              summary="Rate the service once the result is returned")
-def rate(request: HttpRequest, dossier_id: int, data: RatingIn) -> tuple[int, dict[str, Any]]:
+def rate(request: HttpRequest, dossier_id: PathId, data: RatingIn) -> tuple[int, dict[str, Any]]:
     from onestop.feedback.services import rating_submit
 
     d = my_dossier(user=request.user, pk=dossier_id)
@@ -251,7 +252,7 @@ class FeedbackIn(Schema):
     content: str
     consent_publish: bool = False
     procedure_code: str = ""
-    dossier_id: int | None = None
+    dossier_id: DbInt | None = None
 
 
 class FeedbackOut(Schema):
@@ -318,7 +319,7 @@ class Marked(Schema):
 
 
 @router.post("/notifications/{notification_id}/read", response={200: Marked, **ERRORS})
-def mark_read(request: HttpRequest, notification_id: int) -> dict[str, int]:
+def mark_read(request: HttpRequest, notification_id: PathId) -> dict[str, int]:
     if not nsel.notifications_for(user=request.user).filter(pk=notification_id).exists():
         raise Http404
     return {"marked": nsvc.notification_mark_read(user=request.user,
@@ -375,7 +376,7 @@ def register_device(request: HttpRequest, data: DeviceIn) -> tuple[int, Any]:
 
 
 @router.delete("/devices/{device_id}", response={204: None, **ERRORS})
-def remove_device(request: HttpRequest, device_id: int) -> tuple[int, None]:
+def remove_device(request: HttpRequest, device_id: PathId) -> tuple[int, None]:
     if not nsvc.push_subscription_remove(user=request.user, subscription_id=device_id):
         raise Http404
     return 204, None

@@ -26,7 +26,7 @@ from onestop.dossiers.selectors import (
     dossier_timeline,
 )
 
-from .base import ERRORS, decode_cursor, encode_cursor, staff_auth
+from .base import ERRORS, DbInt, PathId, decode_cursor, encode_cursor, staff_auth
 
 router = Router(tags=["staff"], auth=staff_auth)
 PAGE = 50
@@ -51,7 +51,7 @@ class QueuePage(Schema):
 
 class QueueIn(Schema):
     tab: QueueTab = QueueTab.MINE
-    status: int | None = None
+    status: DbInt | None = None
     q: str = ""
     cursor: str | None = None
 
@@ -104,16 +104,16 @@ def _detail(user: Any, pk: int) -> dict[str, Any]:
 
 @router.get("/dossiers/{dossier_id}", response={200: StaffDossier, **ERRORS},
             summary="A dossier in my agencies' scope, with the actions I may take")
-def dossier(request: HttpRequest, dossier_id: int) -> dict[str, Any]:
+def dossier(request: HttpRequest, dossier_id: PathId) -> dict[str, Any]:
     return _detail(request.user, dossier_id)
 
 
 class ActionIn(Schema):
-    expected_version: int
+    expected_version: DbInt
     reason: str = ""
     note: str = ""
     items: str = ""
-    amount: int | None = None
+    amount: DbInt | None = None
 
 
 ACTIONS: dict[str, Callable[..., Any]] = {
@@ -145,7 +145,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 @router.post("/dossiers/{dossier_id}/actions/{action}", response={200: StaffDossier, **ERRORS},
              summary="Take an action (receive, refuse, hand_over, approve, request_supplement, "
                      "supplement_received, request_payment, payment_received, withdraw, stop)")
-def act(request: HttpRequest, dossier_id: int, action: str, data: ActionIn) -> dict[str, Any]:
+def act(request: HttpRequest, dossier_id: PathId, action: str, data: ActionIn) -> dict[str, Any]:
     dossier_detail_for(user=request.user, pk=dossier_id)  # 404 outside the user's scope
     run = ACTIONS.get(action)
     if run is None:
@@ -155,13 +155,13 @@ def act(request: HttpRequest, dossier_id: int, action: str, data: ActionIn) -> d
 
 
 class ReturnIn(Schema):
-    expected_version: int
+    expected_version: DbInt
     note: str = ""
 
 
 @router.post("/dossiers/{dossier_id}/return", response={200: StaffDossier, **ERRORS},
              summary="Return the result to the applicant, with its electronic copy (multipart)")
-def return_result(request: HttpRequest, dossier_id: int, data: Form[ReturnIn],
+def return_result(request: HttpRequest, dossier_id: PathId, data: Form[ReturnIn],
                   result: File[UploadedFile] = None) -> dict[str, Any]:  # type: ignore[assignment]
     dossier_detail_for(user=request.user, pk=dossier_id)
     svc.dossier_return_result(dossier_id=dossier_id, officer=request.user, result_file=result,
