@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("backoffice/", include("onestop.backoffice.urls")),
     path("api/v1/", include("onestop.api.urls")),
+    path("tai-khoan/e-id/", include("onestop.accounts.oidc_urls")),
     path("tai-khoan/", include("onestop.accounts.urls")),
     path("", include("onestop.feedback.urls")),
     path("", include("onestop.payments.urls")),
