@@ -27,10 +27,10 @@ DYNAMIC = "12"
 PURPOSE_MAX = 25  # VietQR: purpose of transfer, ASCII without diacritics, at most 25 chars
 TEXT_MAX = 25  # bill number and reference share the same bound in bank apps
 
-_BIN_RE = re.compile(r"^\d{6}$")
-_ACCOUNT_RE = re.compile(r"^[0-9A-Za-z]{1,19}$")
-_AMOUNT_RE = re.compile(r"^[1-9]\d{0,12}$")  # EMVCo: at most 13 characters; VND has no cents
-_PRINTABLE_RE = re.compile(r"^[\x20-\x7e]*$")
+_BIN_RE = re.compile(r"^[0-9]{6}\Z")
+_ACCOUNT_RE = re.compile(r"^[0-9A-Za-z]{1,19}\Z")
+_AMOUNT_RE = re.compile(r"^[1-9][0-9]{0,12}\Z")  # EMVCo: at most 13 characters; VND has no cents
+_PRINTABLE_RE = re.compile(r"^[\x20-\x7e]*\Z")
 # đ/Đ are letters of their own, not d with a combining mark: NFD leaves them alone.
 _D_LETTERS = str.maketrans({"đ": "d", "Đ": "D"})
 
