@@ -9,6 +9,7 @@ urlpatterns = [
     path("backoffice/", include("onestop.backoffice.urls")),
     path("api/v1/", include("onestop.api.urls")),
     path("tai-khoan/e-id/", include("onestop.accounts.oidc_urls")),
+    path("tai-khoan/thong-bao/", include("onestop.notifications.urls")),
     path("tai-khoan/", include("onestop.accounts.urls")),
     path("", include("onestop.feedback.urls")),
     path("", include("onestop.payments.urls")),
