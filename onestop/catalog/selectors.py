@@ -97,8 +97,9 @@ def receiving_centres() -> list[Agency]:
     Decree 118/2025/NĐ-CP: since 1 July 2025 provincial and commune public administration
     service centres accept dossiers whatever the applicant's commune in the province.
     """
-    return list(Agency.objects.filter(kind__in=Agency.RECEIVING_KINDS, is_active=True)
-                .order_by("kind", "name"))
+    centres = Agency.objects.filter(kind__in=Agency.RECEIVING_KINDS, is_active=True)
+    # The city's centre first, then the commune counters by name.
+    return sorted(centres, key=lambda a: (a.kind != Agency.Kind.SERVICE_CENTRE, a.name))
 
 
 def procedure_page(*, code: str, on: datetime.date | None = None) -> ProcedureVersion:
