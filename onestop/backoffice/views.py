@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -32,6 +31,7 @@ from onestop.agencies.selectors import is_staff_member, receiving_centres_of
 from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import versions_in_force
 from onestop.core.errors import Conflict, DomainError
+from onestop.core.pagination import CappedPaginator
 from onestop.dossiers import selectors as sel
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import ApologyLetter, Channel, Dossier, DossierDocument, Status
@@ -92,7 +92,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     tab = form.tab_value()
     now = timezone.now()
     rows = sel.dossier_queue_for(user=request.user, tab=tab, filters=form.filters(), now=now)
-    page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page_obj = CappedPaginator(rows, 50).get_page(request.GET.get("page"))
     soon = sel.due_soon_until(now=now)
     items = [
         {

@@ -29,6 +29,7 @@ from onestop.core.models import AuditEvent
 
 from .models import (
     CLOCK_RUNNING,
+    OPEN,
     ApologyLetter,
     Dossier,
     DossierDocument,
@@ -79,12 +80,12 @@ def due_soon_until(*, now: datetime.datetime) -> datetime.datetime:
 
 
 def _overdue_q(now: datetime.datetime) -> Q:
+    """Work that is late: the clock ran past the appointment, or the result was ready late and
+    still waits to be returned. Late dossiers already returned are history, not work: the
+    scorecard counts them."""
     running_late = Q(status__in=CLOCK_RUNNING, appointment_at__lt=now)
-    # Finished after the appointment (withdrawn and refused dossiers are never late).
-    finished_late = Q(finished_at__isnull=False, appointment_at__isnull=False,
-                      finished_at__gt=F("appointment_at")) & ~Q(
-        status__in=(Status.WITHDRAWN, Status.REFUSED))
-    return running_late | finished_late
+    ready_late = Q(status=Status.RESULT_READY, finished_at__gt=F("appointment_at"))
+    return running_late | ready_late
 
 
 def _due_soon_q(now: datetime.datetime) -> Q:
@@ -94,11 +95,15 @@ def _due_soon_q(now: datetime.datetime) -> Q:
 
 
 def _mine_q(user: Any) -> Q:
-    """Current step assigned to me, or unassigned and mine by agency and role; plus counter work."""
-    q = Q(current_step__assignee_id=user.pk)
+    """Current step assigned to me, or unassigned and mine by agency and role; plus counter work.
+
+    Reads the current step's agency, role and assignee copied onto the dossier, so every
+    branch of the OR is served by a partial index on open dossiers.
+    """
+    q = Q(current_assignee_id=user.pk)
     for agency_id, roles in roles_of(user=user).items():
-        q |= Q(current_step__assignee__isnull=True, current_step__agency_id=agency_id,
-               current_step__role__in=sorted(roles))
+        q |= Q(current_assignee__isnull=True, current_agency_id=agency_id,
+               current_role__in=sorted(roles))
     centres = agencies_with_role(user=user, role=Role.OFFICER)
     if centres:
         q |= Q(receiving_agency_id__in=centres, status__in=COUNTER_WORK)
@@ -117,6 +122,9 @@ def dossier_queue_for(
     now = now or timezone.now()
     filters = filters or QueueFilters()
     qs = Dossier.objects.filter(dossier_scope(user=user))
+    if filters.status is None:
+        # A work queue shows open dossiers; finished ones are found by filtering on a status.
+        qs = qs.filter(status__in=OPEN)
     tab = QueueTab(tab)
     if tab == QueueTab.MINE:
         qs = qs.filter(_mine_q(user))

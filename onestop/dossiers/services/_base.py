@@ -97,6 +97,13 @@ def record(
     at: datetime.datetime, reason: str = "", data: dict[str, Any] | None = None,
 ) -> None:
     dossier.version += 1
+    fields = list(fields)
+    if "current_step" in fields:
+        step = dossier.current_step
+        dossier.current_agency_id = step.agency_id if step else None
+        dossier.current_role = step.role if step else ""
+        dossier.current_assignee_id = step.assignee_id if step else None
+        fields += ["current_agency", "current_role", "current_assignee"]
     dossier.save(update_fields=[*fields, "version", "updated_at"])
     audit_append(
         actor=actor, action=f"dossier.{action}", object_type="dossier",

@@ -15,9 +15,8 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from onestop.core.errors import ValidationFailed
-
 from onestop.catalog.models import ProcedureVersion
+from onestop.core.errors import ValidationFailed
 
 from ..models import Dossier, Status
 from ..transitions import Action
