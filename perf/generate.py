@@ -263,7 +263,8 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
         version, applicant_name, applicant_id_number, applicant_phone, applicant_email,
         applicant_address, applicant_id, filed_by_id, note, submitted_at, received_at,
         original_appointment_at, appointment_at, paused_at, finished_at, returned_at,
-        current_step_id, supplement_count, due_soon_flagged_at, overdue_flagged_at, updated_at
+        current_step_id, current_role, supplement_count, due_soon_flagged_at,
+        overdue_flagged_at, updated_at
     )
     SELECT %(dbase)s + u.i,
            CASE WHEN u.seq IS NOT NULL THEN a.code || '-'
@@ -289,6 +290,7 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
            u.finished_at,
            CASE WHEN u.status = 10 THEN u.finished_at + (1 + u.h2 %% 5) * interval '1 day' END,
            CASE WHEN u.cur_order IS NOT NULL THEN %(sbase)s + 3 * (u.i - 1) + u.cur_order END,
+           '',
            CASE WHEN u.status = 5 OR (u.status = 10 AND u.h2 %% 20 = 0) THEN 1 ELSE 0 END,
            NULL,
            CASE WHEN u.status IN (2, 4, 6) AND u.appointment_at < now() THEN u.appointment_at END,
@@ -304,6 +306,21 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
             "given": GIVEN, "streets": STREETS,
         })
         return c.rowcount
+
+
+def _copy_current_step(*, n: int, dbase: int) -> None:
+    """What services.record() keeps on every dossier: its current step's agency, role, assignee."""
+    from onestop.dossiers.models import Dossier, DossierStep
+
+    with connection.cursor() as c:
+        c.execute(
+            f"""UPDATE {_table(Dossier)} d SET current_agency_id = s.agency_id,
+                       current_role = s.role, current_assignee_id = s.assignee_id
+                FROM {_table(DossierStep)} s
+                WHERE s.id = d.current_step_id
+                  AND d.id > %(dbase)s AND d.id <= %(dbase)s + %(n)s""",
+            {"n": n, "dbase": dbase},
+        )
 
 
 def _insert_steps(*, n: int, dbase: int, sbase: int) -> int:
@@ -530,6 +547,7 @@ def generate(n: int = TARGET, *, log: Any = print) -> GenerateResult:
         counts["dossiers"] = _insert_dossiers(n=n, dbase=dbase, sbase=sbase, world=world)
         t = lap("dossiers", t)
         counts["steps"] = _insert_steps(n=n, dbase=dbase, sbase=sbase)
+        _copy_current_step(n=n, dbase=dbase)
         t = lap("steps", t)
         counts["supplement requests"] = _insert_supplements(n=n, dbase=dbase)
         counts["code counters"] = _insert_code_counters(n=n, dbase=dbase)
