@@ -373,6 +373,9 @@ def feedback_answer(
             data={"on_time": feedback.on_time})
     if publish:
         _publish(feedback, actor=actor, at=at)
+    from onestop.notifications.services import notify_feedback_answered  # outbox, same txn
+
+    notify_feedback_answered(feedback=feedback, at=at)
     return feedback
 
 

@@ -271,3 +271,14 @@ def push_subscription_register(*, user: Any, endpoint: str, p256dh: str, auth: s
 
 def push_subscription_remove(*, user: Any, subscription_id: int) -> bool:
     return PushSubscription.objects.filter(user=user, pk=subscription_id).delete()[0] > 0
+
+
+def notify_feedback_answered(*, feedback: Any, at: datetime.datetime) -> int:
+    """Called by feedback_answer inside its transaction: tell the sender their feedback has
+    an answer (their account's channels, or the e-mail address they left)."""
+    email = feedback.contact if "@" in (feedback.contact or "") else ""
+    account = feedback.sender if feedback.sender_id else None
+    recipients = recipients_for(user=account, email=email)
+    return notify(event=Event.FEEDBACK_ANSWERED, event_key=f"feedback:{feedback.pk}:answered",
+                  recipients=recipients, context={"code": feedback.code},
+                  link=settings.PUBLIC_BASE_URL + "/", at=at)

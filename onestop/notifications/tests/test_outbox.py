@@ -143,3 +143,17 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(city, citiz
     assert "SMTP server down" in row.last_error
     # The retries were enqueued for later, not run at once.
     assert DBTaskResult.objects.filter(run_after__isnull=False).count() == 2
+
+
+def test_the_sender_is_told_when_their_feedback_is_answered(city):
+    from onestop.feedback import services as fsvc
+
+    fb = fsvc.feedback_submit(sender_name="Nguyễn Văn An", contact="an@example.vn",
+                              subject="Chờ lâu", content="Tôi chờ quá lâu.",
+                              consent_publish=False, procedure_code="1.001193")
+    fsvc.feedback_answer(feedback_id=fb.pk, actor=city.leader, answer="Chúng tôi xin lỗi.")
+    row = Delivery.objects.get(event="feedback_answered")
+    assert (row.channel, row.address) == ("email", "an@example.vn")
+    assert fb.code in row.subject
+    deliver_task.call([row.pk])
+    assert mail.outbox[0].to == ["an@example.vn"]
