@@ -231,6 +231,17 @@ ONESTOP_VAPID_SUBJECT = env_str("ONESTOP_VAPID_SUBJECT", "mailto:onestop@localho
 # JSON API (docs/api.md): token lifetimes, per-client rate limits (Redis when configured,
 # the database otherwise).
 ONESTOP_REDIS_URL = env_str("ONESTOP_REDIS_URL", "")
+# The cache holds rate-limit counters and rendered public status pages. With several
+# server processes use Redis, so a dossier change clears its cached page everywhere at
+# once; the per-process default clears it in the changing process and lets other processes
+# serve a page at most ONESTOP_PUBLIC_PAGE_SECONDS old.
+if ONESTOP_REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": ONESTOP_REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 50_000}}}
+ONESTOP_PUBLIC_PAGE_SECONDS = env_int("ONESTOP_PUBLIC_PAGE_SECONDS", 30)
 ONESTOP_API_ACCESS_SECONDS = env_int("ONESTOP_API_ACCESS_SECONDS", 15 * 60)
 ONESTOP_API_REFRESH_DAYS = env_int("ONESTOP_API_REFRESH_DAYS", 30)
 ONESTOP_API_RATE_LIMIT = env_int("ONESTOP_API_RATE_LIMIT", 600)

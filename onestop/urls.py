@@ -2,10 +2,15 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher carries no CSRF token, so public pages are the same for every
+    # visitor and can be cached whole; the worst a forged request can do is switch a
+    # visitor's language, which they can switch back.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("backoffice/", include("onestop.backoffice.urls")),
     path("api/v1/", include("onestop.api.urls")),
     path("tai-khoan/e-id/", include("onestop.accounts.oidc_urls")),

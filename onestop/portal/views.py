@@ -7,14 +7,19 @@ digits.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from onestop.dossiers.public import public_generation
 from onestop.dossiers.selectors import public_status_lookup
 
 from .forms import LookupForm
@@ -48,6 +53,15 @@ def _without_factor(request: HttpRequest) -> str:
     return f"{reverse('portal:lookup')}?{urlencode({'code': code})}" if code else request.path
 
 
+def _page_key(request: HttpRequest, code: str, factor: str) -> str:
+    """Cache key of one rendered answer: the dossier's public generation, the language and a
+    keyed digest of code and digits (the digits themselves never reach the cache)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{code}|{factor}".encode(),
+                      hashlib.sha256).hexdigest()
+    generation = public_generation(code)
+    return f"onestop:lookup-page:{get_language()}:{generation}:{digest}"
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"nav": "lookup"}
     if "factor" in request.GET:
@@ -59,14 +73,26 @@ def lookup(request: HttpRequest) -> HttpResponse:
                                  "and try again.")
             return render(request, "portal/lookup.html", context, status=429)
         if form.is_valid():
-            result = public_status_lookup(code=form.cleaned_data["code"],
-                                          factor=form.cleaned_data["factor"])
+            code, factor = form.cleaned_data["code"], form.cleaned_data["factor"]
+            # Anonymous answers are the same for everyone who asks the same question, so they
+            # are cached until the dossier changes (see onestop.dossiers.public); the rate
+            # limit above still counts every request.
+            cacheable = not request.user.is_authenticated
+            key = _page_key(request, code, factor) if cacheable else ""
+            if cacheable and (body := cache.get(key)) is not None:
+                return HttpResponse(body)
+            result = public_status_lookup(code=code, factor=factor)
             if result is None:
                 context["not_found"] = True
             else:
                 context["result"] = result
             # Never echo the digits back; keep the code so a typo is easy to fix.
-            form = LookupForm(initial={"code": form.cleaned_data["code"]})
+            context["form"] = LookupForm(initial={"code": code})
+            context["language_next"] = _without_factor(request)
+            response = render(request, "portal/lookup.html", context)
+            if cacheable:
+                cache.set(key, response.content, settings.ONESTOP_PUBLIC_PAGE_SECONDS)
+            return response
     else:
         # `?code=` alone comes from the QR code on the receipt: prefill, do not look up.
         form = LookupForm(initial={"code": request.GET.get("code", "")[:40]})

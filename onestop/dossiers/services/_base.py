@@ -9,8 +9,10 @@ version, saves the fields the service changed and appends the audit event.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,7 @@ from onestop.core.audit import audit_append
 from onestop.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 
 from ..models import Dossier, DossierStep, Status
+from ..public import bump_public_generation
 from ..transitions import ACTION_LABELS, PERMISSIONS, Action, Where, target_status
 
 
@@ -105,6 +108,8 @@ def record(
         dossier.current_assignee_id = step.assignee_id if step else None
         fields += ["current_agency", "current_role", "current_assignee"]
     dossier.save(update_fields=[*fields, "version", "updated_at"])
+    if dossier.code:
+        transaction.on_commit(partial(bump_public_generation, dossier.code))
     audit_append(
         actor=actor, action=f"dossier.{action}", object_type="dossier",
         object_id=dossier.pk, from_state="" if from_status is None else str(from_status),
