@@ -153,6 +153,11 @@ class PushChannel:
         private_key = settings.ONESTOP_VAPID_PRIVATE_KEY
         if not private_key:
             raise PermanentFailure("Web Push is not configured (ONESTOP_VAPID_PRIVATE_KEY)")
+        from py_vapid import Vapid02
+
+        # A PEM key (what `vapid --gen` writes) or its base64url DER form, both accepted.
+        vapid = (Vapid02.from_pem(private_key.encode()) if "-----BEGIN" in private_key
+                 else Vapid02.from_string(private_key))
         subscription = PushSubscription.objects.filter(pk=delivery.address or 0).first()
         if subscription is None:
             raise PermanentFailure("the device was unregistered")
@@ -163,7 +168,7 @@ class PushChannel:
                 subscription_info={"endpoint": subscription.endpoint,
                                    "keys": {"p256dh": subscription.p256dh,
                                             "auth": subscription.auth}},
-                data=data, vapid_private_key=private_key,
+                data=data, vapid_private_key=vapid,
                 vapid_claims={"sub": settings.ONESTOP_VAPID_SUBJECT},
                 timeout=settings.ONESTOP_NOTIFY_TIMEOUT, ttl=24 * 3600,
             )
