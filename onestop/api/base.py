@@ -87,7 +87,8 @@ def _code_of(exc: DomainError) -> str:
 
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    details = {"field": exc.field} if getattr(exc, "field", None) else None
+    field = getattr(exc, "field", None)
+    details = {"field": field} if field else None
     response = error(request, exc.http_status, _code_of(exc), str(exc), details)
     if isinstance(exc, AuthFailed):
         response["WWW-Authenticate"] = "Bearer"

@@ -117,7 +117,7 @@ def procedures(request: HttpRequest, filters: Query[CatalogFilters]) -> HttpResp
     rows = list(procedure_search(query=filters.q[:200], field_code=filters.field[:40],
                                  online_level=filters.online_level)[offset:offset + PAGE + 1])
     more = len(rows) > PAGE
-    payload = {"items": [_item(v) for v in rows[:PAGE]],
+    payload: dict[str, object] = {"items": [_item(v) for v in rows[:PAGE]],
                "next": encode_cursor({"o": offset + PAGE}) if more else None}
     return _etagged(request, payload)
 
