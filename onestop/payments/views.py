@@ -91,7 +91,7 @@ def gateway_return(request: HttpRequest, reference: str) -> HttpResponse:
     are confirming and refreshes until the payment's own state changes.
     """
     payment = _payment_or_404(reference)
-    params = {k: v for k, v in request.GET.items()}
+    params = {k: str(v) for k, v in request.GET.items()}
     if not gw.verify_return(params) or params.get("gw_TxnRef", "").upper() != payment.reference:
         return _render_pay(request, payment, error=_("The link back from the payment gateway "
                                                       "is not valid."), status=400)
@@ -114,7 +114,7 @@ def webhook(request: HttpRequest, provider: str) -> HttpResponse:
     """Notifications from banks and gateways: verified, logged, applied exactly once."""
     if provider not in ("vietqr", "gateway"):
         raise Http404("No such provider endpoint.")
-    incoming = Incoming(body=request.body, query={k: v for k, v in request.GET.items()},
+    incoming = Incoming(body=request.body, query={k: str(v) for k, v in request.GET.items()},
                         headers={k: v for k, v in request.headers.items()})
     result = services.notification_receive(provider=provider, incoming=incoming)
     return JsonResponse(result.body, status=result.status)
@@ -221,8 +221,8 @@ def _sandbox_run(payment: Payment, action: str) -> list[dict[str, Any]]:
 def sandbox_gateway(request: HttpRequest) -> HttpResponse:
     """SANDBOX gateway: checks the signed request like a real gateway, then 'pays'."""
     _sandbox_only()
-    params = {k: v for k, v in (request.POST if request.method == "POST" else request.GET).items()
-              if k.startswith("gw_")}
+    source = request.POST if request.method == "POST" else request.GET
+    params = {k: str(v) for k, v in source.items() if k.startswith("gw_")}
     if not gw.verify(params):
         return render(request, "payments/sandbox_gateway.html", {"invalid": True}, status=400)
     payment = _payment_or_404(params.get("gw_TxnRef", ""))

@@ -71,7 +71,8 @@ def outstanding(*, dossier_id: int) -> int:
 
 def _lock_item(item_id: int) -> FeeItem:
     try:
-        return FeeItem.objects.select_for_update().select_related("dossier").get(pk=item_id)
+        return FeeItem.objects.select_for_update(of=("self",)).select_related("dossier").get(
+            pk=item_id)
     except FeeItem.DoesNotExist as exc:
         raise ValidationFailed(_("This fee item does not exist.")) from exc
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import has_role
@@ -459,7 +458,8 @@ def gateway_query_sweep(*, now: datetime.datetime, older_than_minutes: int | Non
     applied = 0
     candidates = list(
         Payment.objects.filter(state__in=(S.PENDING, S.EXPIRED), provider="gateway",
-                               created_at__lte=cutoff, created_at__gte=now - datetime.timedelta(days=3))
+                               created_at__lte=cutoff,
+                               created_at__gte=now - datetime.timedelta(days=3))
         .exclude(last_queried_at__gt=cutoff).values_list("pk", "reference")[:200]
     )
     for pk, reference in candidates:

@@ -23,7 +23,7 @@ from onestop.payments.tasks import receipt_email_task
 
 from .conftest import bank_incoming, gateway_incoming, receive
 
-O = PaymentNotification.Outcome
+Out = PaymentNotification.Outcome
 
 
 def _stream(payments, rng):
@@ -68,7 +68,7 @@ def test_a_shuffled_stream_of_notifications_settles_each_payment_exactly_once(wo
     stream = _stream(payments, rng)
     assert len(stream) >= 1000
     outcomes = Counter()
-    for _kind, provider_payment, incoming in stream:
+    for _kind, _payment, incoming in stream:
         provider = "gateway" if incoming.query else "vietqr"
         outcomes[receive(provider, incoming).outcome] += 1
     # Replaying (a sample of) the stream changes nothing.
@@ -76,16 +76,16 @@ def test_a_shuffled_stream_of_notifications_settles_each_payment_exactly_once(wo
     for _kind, _p, incoming in rng.sample(stream, 300):
         result = receive("gateway" if incoming.query else "vietqr", incoming)
         replayed[result.outcome] += 1
-    assert set(replayed) <= {O.DUPLICATE, O.FORGED}
+    assert set(replayed) <= {Out.DUPLICATE, Out.FORGED}
 
     succeeded = Payment.objects.filter(state=Payment.State.SUCCEEDED)
     assert succeeded.count() == 200
-    assert outcomes[O.SETTLED] == 200
+    assert outcomes[Out.SETTLED] == 200
     assert Receipt.objects.count() == succeeded.count()
-    assert outcomes[O.FORGED] == 400
+    assert outcomes[Out.FORGED] == 400
     assert PaymentNotification.objects.filter(signature_valid=False).count() == (
-        400 + replayed[O.FORGED])
-    assert outcomes[O.FAILED] == 40
+        400 + replayed[Out.FORGED])
+    assert outcomes[Out.FAILED] == 40
     for d in Dossier.objects.filter(pk__in=[d.pk for d in dossiers]):
         assert d.status == Status.IN_PROCESS
     moved = Counter(AuditEvent.objects.filter(action="dossier.payment_received")
@@ -122,7 +122,7 @@ def test_the_same_notification_from_eight_threads_settles_once(world):
     for t in threads:
         t.join()
     assert not errors
-    assert sorted(outcomes) == [O.DUPLICATE] * 7 + [O.SETTLED]
+    assert sorted(outcomes) == [Out.DUPLICATE] * 7 + [Out.SETTLED]
     assert Receipt.objects.count() == 1
     assert AuditEvent.objects.filter(action="payment.settle").count() == 1
     assert AuditEvent.objects.filter(action="dossier.payment_received").count() == 1
@@ -141,7 +141,7 @@ def test_a_crash_before_commit_leaves_nothing_half_done_and_the_retry_settles(wo
     assert payment.state == Payment.State.PENDING
     assert not Receipt.objects.exists()
     assert not AuditEvent.objects.filter(action="payment.settle").exists()
-    assert receive("vietqr", incoming).outcome == O.SETTLED  # the bank retries
+    assert receive("vietqr", incoming).outcome == Out.SETTLED  # the bank retries
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ from onestop.payments.providers import gateway, sandbox, vietqr
 from .conftest import bank_incoming, gateway_incoming, receive
 
 pytestmark = pytest.mark.django_db
-O = PaymentNotification.Outcome
+Out = PaymentNotification.Outcome
 
 
 def test_a_forged_bank_notification_is_refused_with_401_and_logged(world, client):
@@ -29,7 +29,7 @@ def test_a_forged_bank_notification_is_refused_with_401_and_logged(world, client
                            headers={"X-Signature": vietqr.sign(body, key=b"guess")})
     assert response.status_code == 401
     log = PaymentNotification.objects.get()
-    assert (log.signature_valid, log.outcome, log.payment) == (False, O.FORGED, None)
+    assert (log.signature_valid, log.outcome, log.payment) == (False, Out.FORGED, None)
     assert json.loads(log.body)["reference"] == payment.reference
     payment.refresh_from_db()
     assert payment.state == Payment.State.PENDING
@@ -44,7 +44,7 @@ def test_an_unsigned_or_forged_gateway_ipn_is_refused(world, client):
     unsigned = {k: v for k, v in forged.items() if k != gateway.HASH}
     assert client.get(reverse("payments:webhook", args=["gateway"]),
                       data=unsigned).status_code == 401
-    assert PaymentNotification.objects.filter(outcome=O.FORGED).count() == 2
+    assert PaymentNotification.objects.filter(outcome=Out.FORGED).count() == 2
 
 
 def test_a_signed_notification_through_http_settles(world, client):
@@ -66,17 +66,17 @@ def test_the_reference_is_found_in_the_transfer_description(world):
 
     result = receive("vietqr", Incoming(body=body, query={},
                                         headers={"X-Signature": vietqr.sign(body)}))
-    assert result.outcome == O.SETTLED
+    assert result.outcome == Out.SETTLED
 
 
 def test_duplicates_change_nothing(world):
     payment = world.payment(world.receive())
     incoming = bank_incoming(payment.reference, payment.amount, "FT1")
-    assert receive("vietqr", incoming).outcome == O.SETTLED
+    assert receive("vietqr", incoming).outcome == Out.SETTLED
     payment.refresh_from_db()
     before = (payment.state, payment.settled_at, payment.updated_at)
     for _ in range(3):
-        assert receive("vietqr", incoming).outcome == O.DUPLICATE
+        assert receive("vietqr", incoming).outcome == Out.DUPLICATE
     payment.refresh_from_db()
     assert (payment.state, payment.settled_at, payment.updated_at) == before
     assert Receipt.objects.count() == 1
@@ -88,18 +88,18 @@ def test_duplicates_change_nothing(world):
 def test_a_success_after_failed_or_expired_still_settles(world):
     failed = world.payment(world.receive())
     assert receive("gateway", gateway_incoming(failed.reference, failed.amount, "GW1",
-                                               success=False)).outcome == O.FAILED
+                                               success=False)).outcome == Out.FAILED
     failed.refresh_from_db()
     assert failed.state == Payment.State.FAILED
     assert receive("gateway", gateway_incoming(failed.reference, failed.amount,
-                                               "GW2")).outcome == O.SETTLED
+                                               "GW2")).outcome == Out.SETTLED
 
     expired = world.payment(world.receive(name="Lê Thị Hoa"))
     services.payment_expire_sweep(now=timezone.now() + datetime.timedelta(days=2))
     expired.refresh_from_db()
     assert expired.state == Payment.State.EXPIRED
     assert receive("vietqr", bank_incoming(expired.reference, expired.amount,
-                                           "FT3")).outcome == O.SETTLED
+                                           "FT3")).outcome == Out.SETTLED
     expired.refresh_from_db()
     assert expired.state == Payment.State.SUCCEEDED
     assert expired.dossier.status == Status.IN_PROCESS
@@ -109,7 +109,7 @@ def test_a_failure_after_success_is_ignored(world):
     payment = world.payment(world.receive())
     receive("gateway", gateway_incoming(payment.reference, payment.amount, "GW1"))
     assert receive("gateway", gateway_incoming(payment.reference, payment.amount, "GW9",
-                                               success=False)).outcome == O.STALE
+                                               success=False)).outcome == Out.STALE
     payment.refresh_from_db()
     assert payment.state == Payment.State.SUCCEEDED
 
@@ -119,7 +119,7 @@ def test_a_failure_after_success_is_ignored(world):
 def test_partial_and_over_payments_are_flagged_for_an_officer(world, paid, decision):
     d = world.receive()
     payment = world.payment(d)
-    assert receive("vietqr", bank_incoming(payment.reference, paid, "FT1")).outcome == O.FLAGGED
+    assert receive("vietqr", bank_incoming(payment.reference, paid, "FT1")).outcome == Out.FLAGGED
     payment.refresh_from_db()
     assert (payment.state, payment.received_amount) == (Payment.State.FLAGGED, paid)
     d.refresh_from_db()
@@ -145,22 +145,22 @@ def test_paying_twice_is_logged_as_extra_and_changes_nothing(world):
     payment = world.payment(world.receive())
     receive("vietqr", bank_incoming(payment.reference, payment.amount, "FT1"))
     result = receive("gateway", gateway_incoming(payment.reference, payment.amount, "GW1"))
-    assert result.outcome == O.EXTRA
+    assert result.outcome == Out.EXTRA
     assert Receipt.objects.count() == 1
 
 
 def test_unknown_reference_is_acknowledged_and_logged(world):
     result = receive("vietqr", bank_incoming("OS0000000000", 1000, "FT1"))
-    assert result.outcome == O.UNKNOWN and result.status == 200
+    assert result.outcome == Out.UNKNOWN and result.status == 200
 
 
 def test_sandbox_notifications_are_marked_and_refused_when_the_sandbox_is_off(world, settings):
     payment = world.payment(world.receive())
     incoming = bank_incoming(payment.reference, payment.amount, "FT1", sign_with="sandbox")
     settings.ONESTOP_PAYMENT_SANDBOX = False
-    assert receive("vietqr", incoming).outcome == O.FORGED
+    assert receive("vietqr", incoming).outcome == Out.FORGED
     settings.ONESTOP_PAYMENT_SANDBOX = True
-    assert receive("vietqr", incoming).outcome == O.SETTLED
+    assert receive("vietqr", incoming).outcome == Out.SETTLED
     payment.refresh_from_db()
     assert payment.sandbox
 
@@ -191,7 +191,7 @@ def test_a_lost_ipn_is_found_by_the_status_query(world):
     assert payment.provider_txn_id == "GWLOST1"
     # The late IPN that finally arrives is a duplicate.
     assert receive("gateway", gateway_incoming(payment.reference, payment.amount,
-                                               "GWLOST1")).outcome == O.DUPLICATE
+                                               "GWLOST1")).outcome == Out.DUPLICATE
     assert audit_verify().ok
 
 
@@ -207,7 +207,8 @@ def test_the_sandbox_gateway_round_trip(world, client):
     assert page.status_code == 200
     params = {k: v for k, v in page.context["params"].items()}
     back = client.post(reverse("payments:sandbox_gateway"), {**params, "choice": "pay"})
-    assert back.status_code == 302 and f"/thanh-toan/{payment.reference}/ket-qua/" in back["Location"]
+    assert back.status_code == 302
+    assert f"/thanh-toan/{payment.reference}/ket-qua/" in back["Location"]
     payment.refresh_from_db()
     assert payment.state == Payment.State.SUCCEEDED and payment.sandbox
     assert client.get(back["Location"]).status_code == 200
@@ -225,11 +226,11 @@ def test_the_sandbox_page_sends_real_signed_notifications(world, client):
     url = reverse("payments:sandbox_pay", args=[payment.reference])
     assert client.get(url).status_code == 200
     client.post(url, {"action": "forged"})
-    assert PaymentNotification.objects.filter(outcome=O.FORGED).count() == 1
+    assert PaymentNotification.objects.filter(outcome=Out.FORGED).count() == 1
     client.post(url, {"action": "duplicate"})
-    outcomes = list(PaymentNotification.objects.exclude(outcome=O.FORGED)
+    outcomes = list(PaymentNotification.objects.exclude(outcome=Out.FORGED)
                     .order_by("id").values_list("outcome", flat=True))
-    assert outcomes == [O.SETTLED, O.DUPLICATE]
+    assert outcomes == [Out.SETTLED, Out.DUPLICATE]
     payment.refresh_from_db()
     assert payment.sandbox
 
