@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "onestop.payments",
     "onestop.notifications",
     "onestop.api",
+    "onestop.scorecard",
 ]
 
 MIDDLEWARE = [
@@ -274,6 +275,8 @@ ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
 ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
 ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
 ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300)
+# Scorecard (docs/scorecard.md): how often the roll-ups catch up with the audit log, seconds.
+ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60)
 
 LOGGING = {
     "version": 1,
