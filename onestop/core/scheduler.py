@@ -47,6 +47,18 @@ def _payments_sweep_task() -> Any:
     return payments_sweep_task
 
 
+def _scorecard_refresh_task() -> Any:
+    from onestop.scorecard.tasks import scorecard_refresh_task
+
+    return scorecard_refresh_task
+
+
+def _scorecard_targets_task() -> Any:
+    from onestop.scorecard.tasks import scorecard_targets_task
+
+    return scorecard_targets_task
+
+
 def periodic_jobs() -> list[PeriodicJob]:
     """The registered periodic jobs; intervals are read from settings at each call."""
     return [
@@ -61,6 +73,13 @@ def periodic_jobs() -> list[PeriodicJob]:
             interval=max(1, int(getattr(settings, "ONESTOP_PAYMENT_SWEEP_INTERVAL", 300))),
             task=_payments_sweep_task,
         ),
+        # Scorecard roll-ups follow the audit log; targets falling behind are flagged hourly.
+        PeriodicJob(
+            name="scorecard_refresh",
+            interval=max(1, int(getattr(settings, "ONESTOP_SCORECARD_INTERVAL", 60))),
+            task=_scorecard_refresh_task,
+        ),
+        PeriodicJob(name="scorecard_targets", interval=3600, task=_scorecard_targets_task),
     ]
 
 
