@@ -11,6 +11,7 @@ import base64
 import json
 from typing import Annotated, Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -103,6 +104,13 @@ def _plain(value: Any) -> Any:
 def _validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     return error(request, 422, "validation_failed", _("Some of the information is not valid."),
                  _plain(exc.errors))
+
+
+@api.exception_handler(DataError)
+def _data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    # The database refused a value the schema let through (a NUL character, which
+    # PostgreSQL text cannot hold): the client's input, so a 422, never a 500.
+    return error(request, 422, "validation_failed", _("Some of the information is not valid."))
 
 
 @api.exception_handler(AuthenticationError)

@@ -149,3 +149,11 @@ def test_rate_limits_count_in_redis_when_configured(city, settings):
     from onestop.api.models import RateWindow
 
     assert not RateWindow.objects.exists()  # nothing counted in the database
+
+
+def test_a_nul_character_is_a_client_error_on_every_database(city):
+    r = Client().get("/api/v1/procedures", {"q": "khai\x00sinh"})
+    assert r.status_code in (200, 422)  # SQLite stores NUL; PostgreSQL refuses it: never 500
+    r = Client().post("/api/v1/auth/token", {"login": "a\x00b", "password": "x"},
+                      content_type="application/json")
+    assert r.status_code in (401, 422)
