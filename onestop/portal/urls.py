@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_catalog, views_dossiers, views_filing
+from . import views, views_catalog, views_dossiers, views_filing, views_pwa
 
 app_name = "portal"
 urlpatterns = [
@@ -21,5 +21,10 @@ urlpatterns = [
          name="my_document"),
     path("ho-so-cua-toi/<int:pk>/bo-sung/", views_dossiers.answer_supplement,
          name="my_supplement"),
+    path("ho-so-cua-toi/<int:pk>/thanh-toan/", views_dossiers.pay, name="my_pay"),
     path("ho-so-cua-toi/<int:pk>/rut/", views_dossiers.withdraw, name="my_withdraw"),
+    # Installable web app (at the root: a worker's scope cannot be wider than its path).
+    path("manifest.webmanifest", views_pwa.manifest, name="manifest"),
+    path("sw.js", views_pwa.service_worker, name="sw"),
+    path("ngoai-tuyen/", views_pwa.offline, name="offline"),
 ]

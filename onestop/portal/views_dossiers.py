@@ -55,9 +55,28 @@ def _page(request: HttpRequest, dossier: Dossier, *, status: int = 200,
         "max_bytes": max_bytes(), "max_files": max_files(), "nav": "mine",
         "withdraw_form": WithdrawForm(initial={"version": dossier.version}),
         "supplement_form": SupplementNoteForm(initial={"version": dossier.version}),
+        **_follow_ups(dossier),
         **extra,
     }
     return render(request, "portal/my_dossier.html", context, status=status)
+
+
+def _follow_ups(dossier: Dossier) -> dict[str, Any]:
+    """Rating once returned, fees while awaiting payment. Read only in those statuses, so
+    each status keeps a fixed number of queries."""
+    extra: dict[str, Any] = {"rating": None, "can_rate": False, "owed": 0, "open_payment": None}
+    if dossier.status == Status.RETURNED:
+        from onestop.feedback.selectors import rating_for
+
+        extra["rating"] = rating_for(dossier)
+        extra["can_rate"] = extra["rating"] is None
+    elif dossier.status == Status.AWAITING_PAYMENT:
+        from onestop.payments.selectors import open_payment_for_dossier
+        from onestop.payments.services import outstanding
+
+        extra["owed"] = outstanding(dossier_id=dossier.pk)
+        extra["open_payment"] = open_payment_for_dossier(dossier_id=dossier.pk)
+    return extra
 
 
 @citizen_required
@@ -143,3 +162,19 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
         return _page(request, dossier, status=exc.http_status, withdraw_form=form)
     messages.success(request, _("Your dossier was withdrawn."))
     return redirect("portal:my_dossier", pk=dossier.pk)
+
+
+@citizen_required
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Pay online": the payment for what the dossier owes (the same pending one when the
+    button is pressed again), then its page /thanh-toan/<reference>/."""
+    from onestop.payments.services import payment_for_dossier
+
+    dossier = sel.my_dossier(user=request.user, pk=pk)
+    try:
+        created = payment_for_dossier(dossier_id=dossier.pk, creator=request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:my_dossier", pk=dossier.pk)
+    return redirect("payments:pay", reference=created.payment.reference)
