@@ -203,10 +203,10 @@ def direct(unit_id: int | None, start: datetime.date, end: datetime.date) -> Cou
     counts.legal_days = _days(legal, cache)
 
     returned = dossiers.filter(returned_at__gte=lo, returned_at__lt=hi)
-    agg = returned.annotate(e=Exists(DossierDocument.objects.filter(
+    agg = returned.annotate(has_result=Exists(DossierDocument.objects.filter(
         dossier=OuterRef("pk"), kind=DossierDocument.Kind.RESULT))).aggregate(
-        n=Count("pk"), e=Count("pk", filter=Q(e=True)))
-    counts.returned, counts.returned_e_result = agg["n"], agg["e"]
+        n=Count("pk"), with_result=Count("pk", filter=Q(has_result=True)))
+    counts.returned, counts.returned_e_result = agg["n"], agg["with_result"]
 
     first_paid = dossiers.annotate(first=Min("payments__settled_at",
                                              filter=Q(payments__state__in=SETTLED)))
