@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from onestop.core.errors import ValidationFailed
+from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.scorecard import dti, services
 from onestop.scorecard.models import DtiUnit, DtiValue
 from onestop.testing import make_user
@@ -101,7 +101,7 @@ def test_xlsx_import_stores_values_and_ranks_from_the_database(tmp_path):
     assert [(x.rank, x.unit, str(x.shown), x.change) for x in lines][:2] == [
         (1, "Đà Nẵng", "0.9000", "0"), (2, "Cần Thơ", "0.6900", "+1")]
     citizen = make_user("someone", "Ai đó")
-    with pytest.raises(Exception):
+    with pytest.raises(NotAllowed):
         services.dti_import(actor=citizen, data=buffer.getvalue(), filename="dti.xlsx")
 
 

@@ -2,13 +2,16 @@
 
 March 2026 (3 working days for the procedure; office hours 07–11, 13–17):
 
-| dossier | channel | received | events | finished | on time? |
-| A | counter, all documents scanned | Mon 2/3 08:00 | cash paid 08:30, approved Tue 3/3 10:00, returned 14:00 with an e-result | 3/3 10:00 | yes (10 h = 1.25 d) |
-| F | counter | Mon 2/3 08:00 | approved 16:00 | 2/3 16:00 | yes (6 h = 0.75 d) |
-| B | counter | Mon 2/3 08:00 | supplement 10:00→3/3 10:00 (8 h), again 4/3 08:00→09:00 (1 h), approved 4/3 10:00 | 4/3 10:00 | no: two supplements (18 h − 9 h = 9 h = 1.125 d) |
-| C | online | Mon 2/3 08:00 | paid online 09:00, approved Fri 6/3 09:00 (appointment Thu 5/3 08:00), returned 9/3 without file, rated, complained about | 6/3 09:00 | no (33 h = 4.125 d) |
-| D | online | – | refused at receipt | – | – |
-| E | counter | Tue 3/3 08:00 | still in process | – | – |
+- A: counter, all documents scanned, received Mon 2/3 08:00; cash paid 08:30; approved
+  Tue 3/3 10:00 (on time, 10 working hours = 1.25 days); returned 14:00 with an e-result.
+- F: counter, received 2/3 08:00, approved 16:00 (on time, 6 h = 0.75 day); not returned.
+- B: counter, received 2/3 08:00; supplement 10:00 → 3/3 10:00 (8 h paused), again
+  4/3 08:00 → 09:00 (1 h); approved 4/3 10:00, before its appointment but late by the
+  two-supplement rule (18 h − 9 h = 9 h = 1.125 days).
+- C: online, received 2/3 08:00; paid online 09:00; approved Fri 6/3 09:00 after its
+  appointment Thu 5/3 08:00 (late, 33 h = 4.125 days); returned 9/3 without a file; rated;
+  complained about.
+- D: online, refused at receipt (never received). E: counter, received 3/3, in process.
 
 Feedback: one about C (verified, answered on time), one about nothing (never answered).
 """
