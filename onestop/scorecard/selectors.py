@@ -364,3 +364,7 @@ def public_figures(*, period: Period) -> tuple[PublicRow, list[PublicRow]]:
     from django.conf import settings
 
     return PublicRow(settings.ONESTOP_CITY_NAME, figures(city_counts), city_counts), out
+
+
+def recent_manual_values(limit: int = 50) -> list[ManualValue]:
+    return list(ManualValue.objects.select_related("agency", "entered_by")[:limit])
