@@ -18,6 +18,7 @@ urlpatterns = [
     path("tai-khoan/", include("onestop.accounts.urls")),
     path("", include("onestop.feedback.urls")),
     path("", include("onestop.payments.urls")),
+    path("", include("onestop.scorecard.urls")),
     path("", include("onestop.portal.urls")),
 ]
 if settings.DEBUG:
