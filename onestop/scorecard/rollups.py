@@ -197,7 +197,8 @@ def _facts_from_rows(rows: list[tuple[Any, ...]], cals: _Calendars) -> dict[int,
     for did, settled_at, channel, provider in Payment.objects.filter(
             dossier_id__in=ids, state__in=SETTLED, settled_at__isnull=False) \
             .values_list("dossier_id", "settled_at", "channel", "provider"):
-        first, online = paid.get(did, (settled_at, False))
+        assert settled_at is not None
+        first, online = paid.get(did, [settled_at, False])
         paid[did] = [min(first, settled_at), online or is_online_payment(channel, provider)]
     complained = set(Feedback.objects.filter(dossier_id__in=ids)
                      .values_list("dossier_id", flat=True).distinct())
