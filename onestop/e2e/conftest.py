@@ -74,9 +74,16 @@ def site(live_server: Any) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _e2e_settings(settings: Any, tmp_path: Path) -> None:
+def _e2e_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
+    from django.core.cache import cache
+
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.DEBUG = False
+    # The server thread shares this process's cache: no cached page or rate-limit counter
+    # of one test may reach the next.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

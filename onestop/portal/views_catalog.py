@@ -11,6 +11,7 @@ from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion
 
 from .forms import CatalogFilterForm
+from .page_cache import cached_for_anonymous
 
 PAGE_SIZE = 20
 
@@ -19,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", {"fields": cat.fields_in_force(), "nav": "home"})
 
 
+@cached_for_anonymous
 def catalog(request: HttpRequest) -> HttpResponse:
     fields = cat.fields_in_force()
     form = CatalogFilterForm(request.GET or None, fields=fields,
