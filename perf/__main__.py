@@ -2,7 +2,8 @@
 
 Steps, in order: create and migrate the database ``onestop_perf``; WorkCalendar.due() calls
 per second; generate 1,000,000 dossiers (skipped when present); receipt throughput; the
-staff pages on the million; the public lookup against a bare view over HTTP. Prints a table
+staff pages on the million; the public lookup against a bare view over HTTP; the portal's
+catalog search and lookup against a bare view, on the demo data and on the million. Prints a table
 and writes perf/results/latest.json (plus a dated copy).
 
 Exit status: 0 when every correctness check held (consecutive codes, valid audit chain,
@@ -26,7 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "perf" / "results"
-ALL_STEPS = ("calendar", "generate", "receipt", "pages", "http")
+ALL_STEPS = ("calendar", "generate", "receipt", "pages", "http", "portal")
 
 
 def log(message: str) -> None:
@@ -214,6 +215,18 @@ def main(argv: list[str] | None = None) -> int:
                      _fmt(ip.get("bare_ms"), "ms bare"),
                      f"{ip['bare_ms'] / ip['lookup_ms']:.3f}" if ip.get("lookup_ms") else "",
                      f"{ip.get('lookup_queries')} queries"))
+
+    from perf import bench_portal
+
+    portal = step("portal", lambda: bench_portal.run(seconds=args.http_seconds, log=log))
+    if portal is not None:
+        checks["portal benchmark: no failed request"] = True
+        for d in portal.datasets:
+            rows.append((f"catalog search vs bare ({d.name}, {d.dossiers:,} dossiers)",
+                         _fmt(d.catalog_rps, "req/s"), _fmt(d.bare_rps, "req/s bare"),
+                         f"{d.catalog_ratio:.3f}", f"{d.catalog_hits} hits"))
+            rows.append((f"public lookup vs bare ({d.name})", _fmt(d.lookup_rps, "req/s"),
+                         _fmt(d.bare_rps, "req/s bare"), f"{d.lookup_ratio:.3f}", ""))
 
     for name in errors:
         checks[f"{name} ran"] = False
