@@ -236,6 +236,7 @@ ONESTOP_REDIS_URL = env_str("ONESTOP_REDIS_URL", "")
 # server processes use Redis, so a dossier change clears its cached page everywhere at
 # once; the per-process default clears it in the changing process and lets other processes
 # serve a page at most ONESTOP_PUBLIC_PAGE_SECONDS old.
+CACHES: dict[str, dict[str, object]]
 if ONESTOP_REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": ONESTOP_REDIS_URL}}

@@ -18,7 +18,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
-        return self.object_list[: self.cap + 1].count()
+        rows: Any = self.object_list  # a QuerySet: sliced, it counts with LIMIT in SQL
+        return int(rows[: self.cap + 1].count())
 
     @property
     def count_capped(self) -> bool:
