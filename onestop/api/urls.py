@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from . import auth, citizen, public, staff
+from . import auth, citizen, payments, public, staff
 from .base import api
 
 api.add_router("/", public.router)
 api.add_router("/auth", auth.router)
 api.add_router("/", citizen.router)
+api.add_router("/", payments.router)
 api.add_router("/staff", staff.router)
 
 urlpatterns = [*api.urls[0]]
