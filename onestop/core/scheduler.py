@@ -59,6 +59,12 @@ def _scorecard_targets_task() -> Any:
     return scorecard_targets_task
 
 
+def _notifications_catch_up_task() -> Any:
+    from onestop.notifications.tasks import deliver_due_task
+
+    return deliver_due_task
+
+
 def periodic_jobs() -> list[PeriodicJob]:
     """The registered periodic jobs; intervals are read from settings at each call."""
     return [
@@ -80,6 +86,13 @@ def periodic_jobs() -> list[PeriodicJob]:
             task=_scorecard_refresh_task,
         ),
         PeriodicJob(name="scorecard_targets", interval=3600, task=_scorecard_targets_task),
+        # Notifications a crashed worker left half-sent (lease expired) or whose task was
+        # lost are delivered again; each row is claimed first, so this never sends twice.
+        PeriodicJob(
+            name="notifications_catch_up",
+            interval=max(1, int(getattr(settings, "ONESTOP_NOTIFY_CATCHUP_INTERVAL", 60))),
+            task=_notifications_catch_up_task,
+        ),
     ]
 
 
