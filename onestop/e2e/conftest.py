@@ -87,6 +87,25 @@ def _e2e_settings(settings: Any, tmp_path: Path) -> Iterator[None]:
 
 
 @pytest.fixture
+def migration_seeds(transactional_db: None) -> None:
+    """Rows the migrations seed and the journey needs (the rating criteria).
+
+    A transactional test empties every table when it ends, and pytest-django's
+    serialized_rollback cannot put them back after another transactional test whose flush
+    re-created the content types (duplicate keys), so the seed is simply run again.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    from onestop.feedback.models import RatingCriterion
+
+    if not RatingCriterion.objects.exists():
+        importlib.import_module(
+            "onestop.feedback.migrations.0002_seed_rating_criteria").seed(apps, None)
+
+
+@pytest.fixture
 def new_context(chromium: Any) -> Iterator[Any]:
     """Opens browser contexts (separate cookie jars) and closes them after the test."""
     opened: list[Any] = []

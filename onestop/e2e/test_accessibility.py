@@ -18,7 +18,7 @@ from onestop.testing import make_city
 
 from .browser import PHONE, check_page, pdf_bytes, sign_in_citizen, upload
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "mat-khau-an-toan-2026"
 

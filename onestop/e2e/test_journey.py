@@ -28,15 +28,14 @@ from .browser import (
     upload,
 )
 
-# Transactional (the live server's thread sees committed rows), with the migrations' seed
-# rows (rating criteria, administrative units) restored first.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the live server's thread sees committed rows.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "mat-khau-an-toan-2026"
 
 
 def test_citizen_files_online_staff_process_citizen_downloads_and_rates(
-        site: str, new_context: Any) -> None:
+        site: str, new_context: Any, migration_seeds: None) -> None:
     city = make_city()
     required = list(city.version.documents.filter(optional=False).order_by("order"))
     assert RatingCriterion.objects.filter(active=True).exists()

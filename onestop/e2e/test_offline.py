@@ -14,7 +14,7 @@ from onestop.testing import make_city
 
 from .browser import PHONE, sign_in_citizen
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "mat-khau-an-toan-2026"
 CACHED_URLS = """async () => {
