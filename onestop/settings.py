@@ -87,6 +87,8 @@ INSTALLED_APPS = [
     "onestop.notifications",
     "onestop.api",
     "onestop.scorecard",
+    "onestop.billing",
+    "onestop.markets",
 ]
 
 MIDDLEWARE = [
