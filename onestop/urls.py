@@ -11,6 +11,7 @@ urlpatterns = [
     # visitor and can be cached whole; the worst a forged request can do is switch a
     # visitor's language, which they can switch back.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
+    path("backoffice/thong-bao/", include("onestop.notifications.staff_urls")),
     path("backoffice/", include("onestop.backoffice.urls")),
     path("api/v1/", include("onestop.api.urls")),
     path("tai-khoan/e-id/", include("onestop.accounts.oidc_urls")),
@@ -18,6 +19,8 @@ urlpatterns = [
     path("tai-khoan/", include("onestop.accounts.urls")),
     path("", include("onestop.feedback.urls")),
     path("", include("onestop.payments.urls")),
+    path("", include("onestop.billing.urls")),
+    path("", include("onestop.markets.urls")),
     path("", include("onestop.scorecard.urls")),
     path("", include("onestop.portal.urls")),
 ]
