@@ -65,6 +65,12 @@ def _notifications_catch_up_task() -> Any:
     return deliver_due_task
 
 
+def _biller_callbacks_task() -> Any:
+    from onestop.billing.tasks import biller_callback_sweep_task
+
+    return biller_callback_sweep_task
+
+
 def periodic_jobs() -> list[PeriodicJob]:
     """The registered periodic jobs; intervals are read from settings at each call."""
     return [
@@ -86,6 +92,8 @@ def periodic_jobs() -> list[PeriodicJob]:
             task=_scorecard_refresh_task,
         ),
         PeriodicJob(name="scorecard_targets", interval=3600, task=_scorecard_targets_task),
+        # Biller callbacks due for a (re)try after their back-off.
+        PeriodicJob(name="biller_callbacks", interval=60, task=_biller_callbacks_task),
         # Notifications a crashed worker left half-sent (lease expired) or whose task was
         # lost are delivered again; each row is claimed first, so this never sends twice.
         PeriodicJob(
