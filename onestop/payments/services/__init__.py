@@ -20,8 +20,10 @@ from .payments import (
     payment_choose_provider,
     payment_expire_sweep,
     payment_for_dossier,
+    payment_for_items,
     payment_record_cash,
     payment_resolve_flagged,
+    register_settle_hook,
 )
 from .receipts import (
     next_receipt_number,
@@ -36,7 +38,8 @@ __all__ = [
     "fee_item_exempt", "fee_item_set_quantity", "fees_for_dossier", "gateway_query_sweep",
     "new_reference", "next_receipt_number", "notice_apply", "notification_receive",
     "obligation_add", "open_items", "outstanding", "payment_choose_provider",
-    "payment_expire_sweep", "payment_for_dossier", "payment_record_cash",
+    "payment_expire_sweep", "payment_for_dossier", "payment_for_items", "payment_record_cash",
     "payment_resolve_flagged", "receipt_email_send", "receipt_email_sweep", "refund_approve",
+    "register_settle_hook",
     "refund_reject", "refund_request", "render_receipt_pdf",
 ]

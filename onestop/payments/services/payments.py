@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -192,6 +193,77 @@ def _lock(reference: str) -> Payment:
         raise ValidationFailed(_("No payment has this reference.")) from exc
 
 
+# ---- payments for other payables (bills, stall fees) --------------------------------------------
+
+@transaction.atomic
+def payment_for_items(
+    *, item_ids: list[int], purpose: str, provider: str = "vietqr", creator: Any | None = None,
+    creator_key: str = "", idempotency_key: str = "", payer_name: str = "",
+    payer_email: str = "", payer_phone: str = "", at: datetime.datetime | None = None,
+) -> Created:
+    """A payment for open fee items that belong to no dossier (a bill, a stall fee).
+
+    The same rules as payment_for_dossier: an Idempotency-Key returns the payment it made
+    (refused for a different request), and without one a pending payment for exactly the
+    same items is reused. The items must be open and collected by one agency.
+    """
+    at = now_or(at)
+    providers.get(provider)
+    key = idempotency_key.strip()[:100]
+    creator_key = (creator_key or (f"user:{creator.pk}" if creator is not None
+                                   and getattr(creator, "pk", None) else "anon"))[:64]
+    wanted = sorted(set(item_ids))
+    digest = _request_hash({"items": wanted, "provider": provider, "email": payer_email})
+    if key:
+        existing = Payment.objects.filter(creator_key=creator_key, idempotency_key=key).first()
+        if existing is not None:
+            if existing.request_hash != digest:
+                raise IdempotencyMismatch()
+            return Created(existing, False)
+    items = list(FeeItem.objects.select_for_update().filter(
+        pk__in=wanted, state=FeeItem.State.OPEN, amount__gt=0, dossier__isnull=True
+    ).order_by("id"))
+    if not items or len(items) != len(wanted):
+        raise ValidationFailed(_("Nothing is owed on this any more."))
+    if len({item.agency_id for item in items}) != 1:
+        raise ValidationFailed(_("These items are collected by different agencies."))
+    total = sum(item.amount for item in items)
+    pending_ids = set(PaymentLine.objects.filter(
+        item_id__in=wanted, payment__state=S.PENDING).values_list("payment_id", flat=True))
+    for pending in Payment.objects.select_for_update().filter(pk__in=pending_ids):
+        covered = sorted(pending.lines.values_list("item_id", flat=True))
+        if covered == wanted and pending.amount == total and not key:
+            return Created(pending, False)
+    payment = _create(
+        agency_id=items[0].agency_id, dossier=None, amount=total, purpose=purpose,
+        provider=provider, creator=creator, creator_key=creator_key, key=key, digest=digest,
+        at=at, payer_name=payer_name, payer_phone=payer_phone, payer_email=payer_email,
+    )
+    PaymentLine.objects.bulk_create(
+        [PaymentLine(payment=payment, item=item, amount=item.amount) for item in items])
+    _audit(payment, action="create", actor=creator, from_state="", at=at,
+           data={"amount": total, "items": wanted, "provider": provider})
+    return Created(payment, True)
+
+
+# ---- settle hooks ----------------------------------------------------------------------------
+
+SettleHook = Callable[[Payment, datetime.datetime], None]
+_SETTLE_HOOKS: list[SettleHook] = []
+
+
+def register_settle_hook(hook: SettleHook) -> SettleHook:
+    """Run `hook(payment, at)` inside every settle transaction, after the receipt is issued.
+
+    For other apps' side effects that must commit with the settlement or not at all (the
+    bills hub writes the biller's callback row here, an outbox like the receipt e-mail).
+    A hook that raises rolls the settlement back. Registering twice is harmless.
+    """
+    if hook not in _SETTLE_HOOKS:
+        _SETTLE_HOOKS.append(hook)
+    return hook
+
+
 # ---- notifications ---------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -310,6 +382,8 @@ def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sa
            data={"amount": payment.received_amount, "provider": provider, "txn": txn,
                  "receipt": receipt.number, "sandbox": payment.sandbox})
     _release_dossier_if_paid(payment.dossier_id, actor=actor, at=at, reference=payment.reference)
+    for hook in list(_SETTLE_HOOKS):
+        hook(payment, at)
 
 
 def _flag(payment: Payment, *, provider: str, txn: str, amount: int | None, sandbox: bool,
@@ -325,6 +399,10 @@ def _flag(payment: Payment, *, provider: str, txn: str, amount: int | None, sand
     _audit(payment, action="flag", actor=None, from_state=from_state, at=at,
            data={"expected": payment.amount, "received": amount, "provider": provider,
                  "txn": txn})
+    # An officer of the collecting agency must decide: they are told in this transaction.
+    from onestop.notifications.services import notify_payment_flagged
+
+    notify_payment_flagged(payment=payment, at=at)
 
 
 # ---- officers: cash, flagged payments --------------------------------------------------------
