@@ -12,7 +12,9 @@ def backfill(apps, schema_editor):
 
     Dossier = apps.get_model("dossiers", "Dossier")
     Step = apps.get_model("dossiers", "DossierStep")
-    step = Step.objects.filter(pk=OuterRef("current_step_id"))
+    # order_by(): DossierStep's default ordering joins dossiers_dossier inside the subquery,
+    # and that join would shadow the outer table the subquery refers to.
+    step = Step.objects.filter(pk=OuterRef("current_step_id")).order_by()
     Dossier.objects.filter(current_step__isnull=False).update(
         current_agency_id=Subquery(step.values("agency_id")[:1]),
         current_role=Coalesce(Subquery(step.values("role")[:1]), Value("")),
