@@ -1,0 +1,172 @@
+"""Cashless markets: markets and stalls, the static VietQR of a stall and its printed card
+sheet, the import of the vendors' transaction feed. Every write goes through here."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import AdministrativeUnit
+from onestop.core.audit import audit_append
+from onestop.core.errors import NotAllowed, ValidationFailed
+from onestop.payments import vietqr
+
+from .models import Market, Stall, StallTransaction
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+FEED_COLUMNS = ("stall", "time", "amount", "transaction_id")
+MAX_FEED_ROWS = 50000
+
+
+class FeedInvalid(ValidationFailed):
+    http_status = 422
+
+    def __init__(self, errors: list[str]) -> None:
+        self.errors = errors
+        super().__init__(_("The transactions were not imported: %(count)s error(s)."),
+                         count=len(errors))
+
+
+def can_view(user: Any, market: Market) -> bool:
+    """Staff of an agency of the market's commune unit (or a superuser)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser
+                or user.memberships.filter(agency__unit_id=market.unit_id).exists())
+
+
+@transaction.atomic
+def market_create(*, name: str, unit: AdministrativeUnit, address: str = "") -> Market:
+    if not name.strip():
+        raise ValidationFailed(_("Give the market's name."))
+    return Market.objects.create(name=name.strip(), unit=unit, address=address)
+
+
+@transaction.atomic
+def stall_create(*, market: Market, number: str, vendor_name: str, bank_bin: str,
+                 account: str, phone: str = "", goods: str = "") -> Stall:
+    stall = Stall(market=market, number=number.strip(), vendor_name=vendor_name.strip(),
+                  phone=phone, bank_bin=bank_bin, account=account, goods=goods)
+    try:
+        vietqr.validate(vietqr.VietQR(bin=bank_bin, account=account))
+    except vietqr.VietQRError as exc:
+        raise ValidationFailed(_("The bank BIN or account number is not valid.")) from exc
+    if Stall.objects.filter(market=market, number=stall.number).exists():
+        raise ValidationFailed(_("This market already has a stall with this number."))
+    stall.save()
+    return stall
+
+
+def stall_order(stall: Stall) -> tuple[int, str]:
+    """Stall numbers in natural order: 2 before 10."""
+    return (len(stall.number), stall.number)
+
+
+def stall_purpose(stall: Stall) -> str:
+    """'Cho <market> sap <n>' folded to ASCII and cut to VietQR's 25 characters."""
+    market = stall.market.name
+    for prefix in ("Chợ ", "chợ "):
+        market = market.removeprefix(prefix)
+    return vietqr.fit_purpose(vietqr.to_ascii(f"Cho {market} sap {stall.number}"))
+
+
+def stall_payload(stall: Stall) -> str:
+    """The stall's static VietQR: the vendor's own account, no amount (the buyer types it)."""
+    return vietqr.encode(vietqr.VietQR(bin=stall.bank_bin, account=stall.account,
+                                       purpose=stall_purpose(stall)))
+
+
+def render_qr_sheet(*, market: Market) -> bytes:
+    """A4 sheets of QR cards, 2 × 4 per page: stall, vendor, bank and account, QR."""
+    import weasyprint
+    from django.conf import settings
+    from django.template.loader import render_to_string
+    from django.utils.translation import override
+
+    from onestop.core.qr import qr_svg_data_uri
+    from onestop.payments.banks import bank_name
+
+    cards = [{"stall": s, "bank": bank_name(s.bank_bin), "qr": qr_svg_data_uri(stall_payload(s))}
+             for s in sorted(market.stalls.all(), key=stall_order)]
+    pages = [cards[i:i + 8] for i in range(0, len(cards), 8)] or [[]]
+    with override("vi"):  # printed for the market's stalls: Vietnamese
+        html = render_to_string("markets/qr_sheet.html", {"market": market, "pages": pages})
+    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+@dataclass
+class FeedResult:
+    imported: int = 0
+    already: int = 0
+
+
+def _parse_time(text: str) -> datetime.datetime:
+    value = datetime.datetime.fromisoformat(text.strip())
+    return value.replace(tzinfo=VN) if timezone.is_naive(value) else value
+
+
+@transaction.atomic
+def feed_import(*, market: Market, text: str, actor: Any = None,
+                at: datetime.datetime | None = None) -> FeedResult:
+    """The vendors' transaction feed (CSV: stall, time, amount, transaction_id), all or
+    nothing; a transaction id already imported is skipped (the feed overlaps day to day)."""
+    if actor is not None and not can_view(actor, market):
+        raise NotAllowed(_("Only staff of the market's commune import its transactions."))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in FEED_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise FeedInvalid([str(_("Missing CSV columns: %(columns)s.")
+                                % {"columns": ", ".join(missing)})])
+    stalls = {s.number: s for s in market.stalls.all()}
+    errors: list[str] = []
+    rows: list[StallTransaction] = []
+    seen: set[str] = set()
+    for line, record in enumerate(reader, start=2):
+        if line > MAX_FEED_ROWS + 1:
+            errors.append(str(_("At most %(max)s rows per file.") % {"max": MAX_FEED_ROWS}))
+            break
+        stall = stalls.get((record.get("stall") or "").strip())
+        txn = (record.get("transaction_id") or "").strip()
+        amount_text = (record.get("amount") or "").strip()
+        problems = []
+        if stall is None:
+            problems.append(str(_("no such stall in this market")))
+        if not txn or len(txn) > 100:
+            problems.append(str(_("the transaction id is missing or too long")))
+        if not amount_text.isdigit() or int(amount_text) <= 0:
+            problems.append(str(_("the amount must be a positive whole number of đồng")))
+        try:
+            when = _parse_time(record.get("time") or "")
+        except ValueError:
+            problems.append(str(_("the time must be written YYYY-MM-DD HH:MM")))
+        if problems:
+            errors.append(str(_("Line %(line)s: %(problems)s.")
+                              % {"line": line, "problems": "; ".join(problems)}))
+            continue
+        if txn in seen:
+            continue  # the same transaction twice in one file
+        seen.add(txn)
+        assert stall is not None
+        rows.append(StallTransaction(stall=stall, bank_txn_id=txn, occurred_at=when,
+                                     amount=int(amount_text)))
+    if errors:
+        raise FeedInvalid(errors)
+    known = set(StallTransaction.objects.filter(
+        bank_txn_id__in=[r.bank_txn_id for r in rows]).values_list("bank_txn_id", flat=True))
+    new = [r for r in rows if r.bank_txn_id not in known]
+    # ignore_conflicts: a feed imported twice at the same moment still counts each once.
+    StallTransaction.objects.bulk_create(new, ignore_conflicts=True)
+    result = FeedResult(imported=len(new), already=len(rows) - len(new))
+    audit_append(actor=actor, action="market.feed_import", object_type="market",
+                 object_id=market.pk, data={"imported": result.imported,
+                                            "already": result.already},
+                 at=at or timezone.now())
+    return result
