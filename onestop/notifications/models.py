@@ -22,6 +22,10 @@ class Event(models.TextChoices):
     RESULT_READY = "result_ready", _("Result ready")
     APOLOGY = "apology", _("Apology with a new appointment")
     FEEDBACK_ANSWERED = "feedback_answered", _("Feedback answered")
+    # Staff: work waiting for them in the back office.
+    QUEUE_ARRIVAL = "queue_arrival", _("Dossier arrived in your queue")
+    APOLOGY_TO_SIGN = "apology_to_sign", _("Apology waiting for a leader's signature")
+    PAYMENT_FLAGGED = "payment_flagged", _("Flagged payment waiting for an officer")
 
 
 class ChannelName(models.TextChoices):

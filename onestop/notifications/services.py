@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import select_template
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
@@ -128,20 +129,31 @@ def _enqueue(ids: list[int], run_after: datetime.datetime | None = None) -> None
     task.enqueue(ids)
 
 
-def dossier_link(dossier: Any) -> str:
-    # The public lookup opens with the code filled in; the citizen's own page needs a sign-in.
+def dossier_link(dossier: Any, *, for_applicant_account: bool = False) -> str:
+    """Where a citizen's notice about a dossier points.
+
+    The applicant's own account gets its dossier page (/ho-so-cua-toi/<pk>/, behind the
+    sign-in: documents, supplements, payment); anyone else (a counter filer's e-mail) the
+    public lookup with the code filled in, which shows no personal data.
+    """
+    if for_applicant_account:
+        return settings.PUBLIC_BASE_URL + reverse("portal:my_dossier", args=[dossier.pk])
     return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?{urlencode({'code': dossier.code or ''})}"
 
 
 def notify_dossier_event(
     *, dossier: Any, action: str, at: datetime.datetime, reason: str = "",
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None, actor: Any | None = None,
 ) -> int:
     """Called by every dossier service (record) inside its transaction: tell the applicant
-    about the changes citizens care about. Other actions write nothing."""
+    about the changes citizens care about, and staff about a dossier arriving in their
+    queue. Other actions write nothing."""
+    written = 0
+    if str(action) in STAFF_QUEUE_ACTIONS:
+        written += notify_staff_queue_arrival(dossier=dossier, actor=actor, at=at)
     event = DOSSIER_EVENTS.get(str(action))
     if event is None:
-        return 0
+        return written
     account = dossier.applicant if dossier.applicant_id else None
     recipients = recipients_for(user=account, email=dossier.applicant_email,
                                 phone=dossier.applicant_phone)
@@ -153,9 +165,95 @@ def notify_dossier_event(
         "items": data.get("items", ""), "amount": data.get("amount"),
         "centre": dossier.receiving_agency.name,
     }
-    return notify(event=event, event_key=f"dossier:{dossier.pk}:v{dossier.version}",
-                  recipients=recipients, context=context, link=dossier_link(dossier),
-                  dossier=dossier, at=at)
+    link = dossier_link(dossier, for_applicant_account=account is not None)
+    return written + notify(event=event, event_key=f"dossier:{dossier.pk}:v{dossier.version}",
+                            recipients=recipients, context=context, link=link,
+                            dossier=dossier, at=at)
+
+
+# ---- staff ----------------------------------------------------------------------------------
+
+# Dossier actions after which the dossier sits in someone else's queue (the next step's
+# agency and role, or the person it was given to).
+STAFF_QUEUE_ACTIONS = frozenset({"hand_over", "assign"})
+
+
+def staff_recipients(*, users: Iterable[Any]) -> list[Recipient]:
+    """In the back-office feed always (it is where work is announced), and by e-mail when
+    the staff member has an address and has not turned e-mail off."""
+    out: list[Recipient] = []
+    for user in users:
+        out.append(Recipient(ChannelName.IN_APP, f"user:{user.pk}", "", user))
+        if user.email and preference_of(user).email:
+            out.append(Recipient(ChannelName.EMAIL, f"user:{user.pk}", user.email, user))
+    return out
+
+
+def _members(*, agency_id: int | None, role: str, actor: Any | None = None) -> list[Any]:
+    from onestop.accounts.models import User
+
+    if agency_id is None:
+        return []
+    users = User.objects.filter(is_active=True, memberships__agency_id=agency_id,
+                                memberships__role=role).distinct().order_by("pk")
+    if actor is not None and getattr(actor, "pk", None):
+        users = users.exclude(pk=actor.pk)  # nobody is told about their own action
+    return list(users)
+
+
+def _backoffice_link(name: str, *args: Any) -> str:
+    return settings.PUBLIC_BASE_URL + reverse(name, args=list(args))
+
+
+def notify_staff_queue_arrival(*, dossier: Any, actor: Any | None,
+                               at: datetime.datetime) -> int:
+    """A dossier reached a step: tell its assignee, or everyone of the step's agency and
+    role when nobody is named. Inside the caller's transaction, like every outbox write."""
+    step = dossier.current_step
+    if step is None or dossier.is_finished:
+        return 0
+    if step.assignee_id:
+        assignee = step.assignee
+        users = [] if actor is not None and assignee.pk == getattr(actor, "pk", None) \
+            else [assignee]
+    else:
+        users = _members(agency_id=step.agency_id, role=step.role, actor=actor)
+    context = {"code": dossier.code or "", "procedure": dossier.procedure_version.name,
+               "step": step.name, "due": step.due_at, "assigned": bool(step.assignee_id)}
+    return notify(event=Event.QUEUE_ARRIVAL,
+                  event_key=f"staff:dossier:{dossier.pk}:v{dossier.version}",
+                  recipients=staff_recipients(users=users), context=context,
+                  link=_backoffice_link("backoffice:dossier", dossier.pk), dossier=dossier,
+                  at=at)
+
+
+def notify_apology_to_sign(*, letter: Any, at: datetime.datetime) -> int:
+    """A draft apology (form 04) waits for a leader of the competent agency to sign it."""
+    dossier = letter.dossier
+    users = _members(agency_id=dossier.handling_agency_id, role="leader")
+    context = {"code": dossier.code or "", "procedure": dossier.procedure_version.name,
+               "appointment": letter.old_appointment_at,
+               "proposed": letter.proposed_appointment_at}
+    return notify(event=Event.APOLOGY_TO_SIGN, event_key=f"staff:apology:{letter.pk}:draft",
+                  recipients=staff_recipients(users=users), context=context,
+                  link=_backoffice_link("backoffice:apologies"), dossier=dossier, at=at)
+
+
+def notify_payment_flagged(*, payment: Any, at: datetime.datetime) -> int:
+    """A payment whose amount differed from what was owed waits for an officer of the
+    collecting agency to decide (accept, refund the difference, or reject)."""
+    users = _members(agency_id=payment.agency_id, role="officer")
+    from onestop.payments.money import digits
+
+    context = {"reference": payment.reference, "amount": digits(payment.amount),
+               "received": digits(payment.received_amount or 0),
+               "code": payment.dossier.code if payment.dossier_id else ""}
+    # One notice per flagging: a payment rejected and then paid wrongly again is a new case.
+    key = f"staff:payment:{payment.pk}:flagged:{payment.provider}:{payment.provider_txn_id}"
+    return notify(event=Event.PAYMENT_FLAGGED, event_key=key[:120],
+                  recipients=staff_recipients(users=users), context=context,
+                  link=_backoffice_link("payments:staff_payment", payment.reference),
+                  dossier=payment.dossier if payment.dossier_id else None, at=at)
 
 
 # ---- delivery -------------------------------------------------------------------------------

@@ -118,4 +118,5 @@ def record(
     # The notification outbox is written in this same transaction (docs/notifications.md).
     from onestop.notifications.services import notify_dossier_event
 
-    notify_dossier_event(dossier=dossier, action=str(action), at=at, reason=reason, data=data)
+    notify_dossier_event(dossier=dossier, action=str(action), at=at, reason=reason, data=data,
+                         actor=actor)

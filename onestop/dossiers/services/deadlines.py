@@ -67,6 +67,10 @@ def apology_prepare(*, dossier_id: int, at: datetime.datetime | None = None,
                          object_id=dossier.pk, reason=letter.reason, at=at,
                          data={"letter": letter.pk,
                                "proposed": letter.proposed_appointment_at})
+            # The leaders who may sign are told in this transaction (outbox).
+            from onestop.notifications.services import notify_apology_to_sign
+
+            notify_apology_to_sign(letter=letter, at=at)
             return letter
     except IntegrityError:
         return None
