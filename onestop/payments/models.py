@@ -315,3 +315,68 @@ class SandboxGatewayTransaction(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("sandbox gateway transaction")
         verbose_name_plural = _("sandbox gateway transactions")
+
+
+# ---- reconciliation (onestop/payments/reconciliation.py) ---------------------------------------
+
+class ReconciliationRun(models.Model):
+    """One bank statement compared with the platform; the report is kept, never applied."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("uploaded by"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    filename = models.CharField(_("file"), max_length=200, blank=True)
+    date_from = models.DateField(_("from"))
+    date_to = models.DateField(_("to"))
+    bank_lines = models.PositiveIntegerField(_("bank lines"), default=0)
+    matched = models.PositiveIntegerField(_("matched"), default=0)
+    differences = models.PositiveIntegerField(_("differences"), default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name = _("reconciliation")
+        verbose_name_plural = _("reconciliations")
+
+
+class ReconciliationLine(models.Model):
+    class Kind(models.TextChoices):
+        MATCHED = "matched", _("matched")
+        MISSING_ON_PLATFORM = "missing_platform", _("missing on the platform")
+        MISSING_AT_BANK = "missing_bank", _("missing at the bank")
+        DUPLICATE = "duplicate", _("duplicated")
+        AMOUNT_MISMATCH = "amount_mismatch", _("amount differs")
+
+    class MatchedBy(models.TextChoices):
+        NONE = "", _("not matched")
+        TRANSACTION = "transaction", _("bank transaction id")
+        REFERENCE = "reference", _("payment reference")
+        AMOUNT_DATE = "amount_date", _("amount and date")
+
+    class Status(models.TextChoices):
+        OK = "ok", _("nothing to do")
+        OPEN = "open", _("to review")
+        RESOLVED = "resolved", _("resolved")
+
+    run = models.ForeignKey(ReconciliationRun, on_delete=models.CASCADE, related_name="lines")
+    kind = models.CharField(_("result"), max_length=20, choices=Kind.choices)
+    matched_by = models.CharField(_("matched by"), max_length=12, choices=MatchedBy.choices,
+                                  blank=True, default="")
+    row = models.PositiveIntegerField(_("statement line"), null=True, blank=True)
+    bank_date = models.DateField(_("bank date"), null=True, blank=True)
+    bank_amount = models.BigIntegerField(_("bank amount (VND)"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    bank_txn_id = models.CharField(_("bank transaction"), max_length=100, blank=True)
+    payment = models.ForeignKey(Payment, null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+", verbose_name=_("payment"))
+    platform_amount = models.BigIntegerField(_("platform amount (VND)"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    note = models.TextField(_("officer's note"), blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = _("reconciliation line")
+        verbose_name_plural = _("reconciliation lines")
+        indexes = [models.Index(fields=["run", "status"])]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, views
+from . import reconciliation_views, staff_views, views
 
 app_name = "payments"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
     path("backoffice/payments/refunds/", staff_views.refund_list, name="staff_refunds"),
     path("backoffice/payments/refunds/<int:pk>/<slug:action>/", staff_views.refund_decide,
          name="staff_refund_decide"),
+    path("backoffice/payments/reconciliation/", reconciliation_views.run_list,
+         name="reconciliation"),
+    path("backoffice/payments/reconciliation/<int:pk>/", reconciliation_views.run_detail,
+         name="reconciliation_run"),
+    path("backoffice/payments/reconciliation/lines/<int:pk>/resolve/",
+         reconciliation_views.line_resolve, name="reconciliation_resolve"),
     path("backoffice/payments/<str:reference>/", staff_views.payment_detail,
          name="staff_payment"),
     path("backoffice/dossiers/<int:pk>/fees/", staff_views.dossier_fees, name="staff_dossier"),
