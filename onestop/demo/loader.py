@@ -547,6 +547,12 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
         # Ratings and feedback (PAKN), through the feedback services.
         load_demo_feedback(citizen=citizen, now=now, rng=rng, procedure_codes=[
             v.procedure.code for _spec, v in versions.values()])
+        # Bills hub and "Chợ 4.0" markets (issue 4), through their own services.
+        from onestop.billing.demo import load_demo_bills
+        from onestop.markets.demo import load_demo_markets
+
+        load_demo_bills(agency=centre, now=now)
+        load_demo_markets(units=sorted(units.values(), key=lambda u: u.code), now=now)
     demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
     statuses = Counter(demo.values_list("status", flat=True))
     return DemoResult(
