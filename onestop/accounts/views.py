@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .forms import CitizenLoginForm, CitizenPasswordResetForm, CitizenSignUpForm
+from .oidc import oidc_enabled
 
 
 def _next_or_home(request: HttpRequest) -> str:
@@ -49,6 +51,13 @@ class CitizenLoginView(auth_views.LoginView):
 
     def get_default_redirect_url(self) -> str:
         return reverse("portal:my_dossiers")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The e-ID button shows only when a provider is configured (ONESTOP_OIDC_*).
+        context = super().get_context_data(**kwargs)
+        context["eid_enabled"] = oidc_enabled()
+        context["eid_label"] = settings.ONESTOP_OIDC_PROVIDER_LABEL
+        return context
 
 
 class CitizenLogoutView(auth_views.LogoutView):
