@@ -31,5 +31,5 @@ def preferences(request: HttpRequest) -> HttpResponseBase:
                                        "language": pref.language})
     feed = list(selectors.notifications_for(user=request.user)[:30])
     response: HttpResponse = render(request, "notifications/preferences.html",
-                                    {"form": form, "feed": feed, "nav": "account"})
+                                    {"form": form, "feed": feed, "nav": "notifications"})
     return response
