@@ -138,3 +138,18 @@ def test_the_callback_sweep_is_a_periodic_job():
 
     jobs = {job.name: job for job in periodic_jobs()}
     assert jobs["biller_callbacks"].task() is biller_callback_sweep_task
+
+
+def test_a_water_bill_paid_with_the_sandbox_bank_reaches_the_biller(client, bills, receiver):
+    bill = Bill.objects.get(number="HD-0003")
+    pay_page = client.post(f"/hoa-don/{bill.pk}/thanh-toan/", {"customer": "KH002"})
+    reference = pay_page["Location"].split("/")[2]
+    client.post(f"/sandbox/pay/{reference}/", {"action": "transfer"})
+    bill.refresh_from_db()
+    assert bill.state == Bill.State.PAID and bill.paid_by.sandbox
+    callback = BillerCallback.objects.get(bill=bill)
+    assert services.callback_deliver(callback_id=callback.pk) is True
+    assert json.loads(receiver.received[0]["body"])["sandbox"] is True
+    receipt = bill.paid_by.receipts.get()
+    pdf = client.get(f"/thanh-toan/{reference}/bien-lai/{receipt.number}.pdf")
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
