@@ -222,6 +222,8 @@ ONESTOP_NOTIFY_MAX_ATTEMPTS = env_int("ONESTOP_NOTIFY_MAX_ATTEMPTS", 6)
 ONESTOP_NOTIFY_RETRY_BASE = env_int("ONESTOP_NOTIFY_RETRY_BASE", 60)
 ONESTOP_NOTIFY_LEASE = env_int("ONESTOP_NOTIFY_LEASE", 300)
 ONESTOP_NOTIFY_TIMEOUT = env_int("ONESTOP_NOTIFY_TIMEOUT", 10)
+# How often `onestop worker` runs the notification catch-up (deliver_due_task), in seconds.
+ONESTOP_NOTIFY_CATCHUP_INTERVAL = env_int("ONESTOP_NOTIFY_CATCHUP_INTERVAL", 60)
 # SMS: "console" (log only, local use) or "http" (JSON POST with a bearer token).
 ONESTOP_SMS_PROVIDER = env_str("ONESTOP_SMS_PROVIDER", "console")
 ONESTOP_SMS_HTTP_URL = env_str("ONESTOP_SMS_HTTP_URL", "")
