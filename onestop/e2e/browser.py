@@ -88,7 +88,10 @@ def sign_in_citizen(page: Any, site: str, *, login: str, password: str) -> None:
 
 
 def sign_in_staff(page: Any, site: str, username: str) -> None:
-    page.goto(f"{site}/backoffice/login/")
+    response = page.goto(f"{site}/backoffice/login/")
+    assert response is not None and response.status == 200 and page.locator(
+        "#id_username").count() == 1, (response and response.status, page.url,
+                                        page.content()[:3000])
     page.fill("#id_username", username)
     page.fill("#id_password", STAFF_PASSWORD)
     with page.expect_navigation():

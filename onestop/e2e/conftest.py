@@ -1,4 +1,8 @@
-"""Fixtures of the browser tests: one Chromium for the session, the app on a live server.
+"""Fixtures of the browser tests: one Chromium per test module, the app on a live server.
+
+Per module, not per session: Playwright's synchronous API keeps an event loop in this
+thread while it runs, and other browser tests of the suite (e.g. onestop/payments) start
+their own; one at a time.
 
 The live server is pytest-django's `live_server` (session-scoped; a thread of this process
 serving the test database, static files included). Tests that use it run in transactional
@@ -44,7 +48,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {REASON}"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
