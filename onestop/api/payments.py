@@ -28,7 +28,7 @@ from onestop.payments import providers
 from onestop.payments import selectors as psel
 from onestop.payments import services as psvc
 from onestop.payments.banks import bank_name
-from onestop.payments.models import Payment
+from onestop.payments.models import Payment, Receipt
 from onestop.payments.money import digits, in_words
 from onestop.payments.providers.base import sandbox_enabled
 from onestop.portal.selectors import my_dossier
@@ -111,7 +111,7 @@ def _my_payment(user: Any, reference: str) -> Payment:
 
 def _out(payment: Payment) -> dict[str, Any]:
     receipts = psel.receipts_of(payment)
-    paid = [r for r in receipts if r.kind == r.Kind.PAYMENT] if receipts else []
+    paid = [r for r in receipts if r.kind == Receipt.Kind.PAYMENT]
     redirect_url = None
     if payment.state == Payment.State.PENDING and payment.provider in ("gateway", "sandbox"):
         back = settings.PUBLIC_BASE_URL + reverse("payments:gateway_return",
