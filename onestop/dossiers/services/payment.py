@@ -74,7 +74,7 @@ def after_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
     is paid before processing and something is owed (the move is the system's, audited)."""
     from onestop.payments.services.fees import fees_for_dossier, outstanding
 
-    fees_for_dossier(dossier=dossier, at=at)
+    fees_for_dossier(dossier=dossier, at=at, just_received=True)
     timing = dossier.procedure_version.payment_timing
     if timing != ProcedureVersion.PaymentTiming.BEFORE_PROCESSING:
         return

@@ -20,7 +20,7 @@ from ._util import now_or
 
 
 def fees_for_dossier(*, dossier: Dossier, at: datetime.datetime | None = None,
-                     copies: int = 1) -> list[FeeItem]:
+                     copies: int = 1, just_received: bool = False) -> list[FeeItem]:
     """Create the dossier's fee items from its procedure version's fees (once).
 
     Runs inside the receipt transaction (onestop.dossiers.services.intake): the items exist
@@ -30,9 +30,13 @@ def fees_for_dossier(*, dossier: Dossier, at: datetime.datetime | None = None,
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("fee items are created inside the receipt transaction")
     at = now_or(at)
-    existing = list(FeeItem.objects.filter(dossier=dossier, source=FeeItem.Source.SCHEDULE))
-    if existing:
-        return existing
+    # `just_received`: the receipt transaction itself, where the transitions table already
+    # guarantees a dossier is received once, so there is nothing to look for.
+    if not just_received:
+        existing = list(FeeItem.objects.filter(dossier=dossier,
+                                               source=FeeItem.Source.SCHEDULE))
+        if existing:
+            return existing
     items = []
     for fee in Fee.objects.filter(version_id=dossier.procedure_version_id).order_by("id"):
         quantity = copies if fee.kind == Fee.Kind.PER_COPY else 1
