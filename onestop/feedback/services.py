@@ -16,7 +16,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +25,7 @@ from onestop.catalog.models import Procedure, ProcedureVersion
 from onestop.core.audit import audit_append
 from onestop.core.calendars import calendar_for
 from onestop.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from onestop.core.sequences import next_in_sequence
 from onestop.dossiers.models import Dossier, Status
 
 from .models import (
@@ -195,17 +195,9 @@ def city_service_centre() -> Agency:
 
 
 def next_feedback_code(*, day: datetime.date) -> str:
-    """PAKN-YYMMDD-XXXX, XXXX consecutive per day of receipt (same pattern as dossier codes).
-
-    Runs inside the submission transaction: the counter row is created if missing and then
-    incremented under its row lock, so concurrent submissions get consecutive numbers and a
-    rolled-back one returns its number (no committed gap, never a reused code).
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("feedback codes are assigned inside the submission transaction")
-    counter, _created = FeedbackCodeCounter.objects.get_or_create(day=day)
-    FeedbackCodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    last = FeedbackCodeCounter.objects.values_list("last", flat=True).get(pk=counter.pk)
+    """PAKN-YYMMDD-XXXX, XXXX consecutive per day of receipt, taken inside the submission
+    transaction (onestop.core.sequences: no committed gap, never a reused code)."""
+    last = next_in_sequence(FeedbackCodeCounter, day=day)
     return f"PAKN-{day:%y%m%d}-{last:04d}"
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +16,7 @@ from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.calendars import calendar_for
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.core.identifiers import validate_cccd
+from onestop.core.sequences import next_in_sequence
 
 from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
 from ..transitions import Action
@@ -55,22 +56,10 @@ class Filing:
 def next_dossier_code(*, agency: Agency, day: datetime.date) -> str:
     """Circular 01/2018/TT-VPCP Art. 19: <agency code>-YYMMDD-XXXX, XXXX per agency and day.
 
-    Runs inside the receipt transaction. One upsert creates the day's counter row or
-    increments it, holding its row lock until commit, so concurrent receipts get consecutive
-    numbers and a rolled-back receipt returns its number (no committed gap, never a reused
-    code). INSERT … ON CONFLICT … RETURNING works on PostgreSQL and SQLite ≥ 3.35.
+    Taken inside the receipt transaction (onestop.core.sequences: consecutive under
+    concurrent receipts, no committed gap, never a reused code).
     """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("dossier codes are assigned inside the receipt transaction")
-    table = connection.ops.quote_name(CodeCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last = {table}.last + 1 "
-            "RETURNING last",
-            [agency.pk, day],
-        )
-        (last,) = cursor.fetchone()
+    last = next_in_sequence(CodeCounter, agency=agency, day=day)
     return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from onestop.agencies.models import Agency
+from onestop.core.sequences import next_in_sequence
 
 from ..models import Payment, Receipt, ReceiptCounter, Refund
 
@@ -26,17 +27,9 @@ EMAIL_MAX_ATTEMPTS = 10
 
 
 def next_receipt_number(*, agency: Agency, year: int) -> tuple[str, int]:
-    """<agency code>-BL-YYYY-000123, consecutive per agency and year.
-
-    Incremented under the counter's row lock inside the settle transaction: a rolled-back
-    settlement gives its number back, so committed numbers have no gaps.
-    """
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("receipt numbers are assigned inside the settle transaction")
-    counter, _created = ReceiptCounter.objects.get_or_create(agency=agency, year=year)
-    ReceiptCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    last = ReceiptCounter.objects.select_for_update().values_list("last", flat=True).get(
-        pk=counter.pk)
+    """<agency code>-BL-YYYY-000123, consecutive per agency and year, taken inside the settle
+    transaction (onestop.core.sequences: a rolled-back settlement gives its number back)."""
+    last = next_in_sequence(ReceiptCounter, agency=agency, year=year)
     return f"{agency.code}-BL-{year}-{last:06d}", last
 
 
