@@ -157,9 +157,4 @@ def decode_cursor(cursor: str | None, *, key: str) -> int | None:
     return value
 
 
-def client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only (as the portal's lookup): X-Forwarded-For is set by the client.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 409: Error, 422: Error, 429: Error}

@@ -15,9 +15,10 @@ from ninja.errors import HttpError
 
 from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import procedure_page, procedure_search
+from onestop.core.ratelimit import client_address
 from onestop.dossiers.selectors import public_status_lookup
 
-from .base import ERRORS, client_address, decode_cursor, encode_cursor
+from .base import ERRORS, decode_cursor, encode_cursor
 from .ratelimit import hit
 
 router = Router(tags=["public"])

@@ -15,7 +15,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from onestop.backoffice.views import page, staff_required
 from onestop.core.errors import DomainError
+from onestop.core.ratelimit import lookup_over_limit
 from onestop.dossiers.models import Status
 
 from . import forms as f
@@ -136,25 +136,8 @@ def sent(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _over_limit(request: HttpRequest) -> bool:
-    """Count one lookup for this address; the same allowance as the dossier lookup."""
-    limit = settings.ONESTOP_LOOKUP_RATE_LIMIT
-    window = settings.ONESTOP_LOOKUP_RATE_WINDOW
-    if limit <= 0:
-        return False
-    key = f"onestop:feedback-lookup:{_client_address(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return lookup_over_limit(request, scope="feedback-lookup")
 
 
 def lookup(request: HttpRequest) -> HttpResponse:

@@ -19,32 +19,15 @@ from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from onestop.core.ratelimit import lookup_over_limit
 from onestop.dossiers.public import public_generation
 from onestop.dossiers.selectors import public_status_lookup
 
 from .forms import LookupForm
 
 
-def _client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a trusted proxy rewrites
-    # it, so trusting it would let anyone dodge the limit.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _over_limit(request: HttpRequest) -> bool:
-    """Count one lookup for this address; True once the window's allowance is used up."""
-    limit = settings.ONESTOP_LOOKUP_RATE_LIMIT
-    window = settings.ONESTOP_LOOKUP_RATE_WINDOW
-    if limit <= 0:
-        return False
-    key = f"onestop:lookup:{_client_address(request)}"
-    cache.add(key, 0, timeout=window)  # starts the window; no-op while one is open
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
+    return lookup_over_limit(request, scope="lookup")
 
 
 def _without_factor(request: HttpRequest) -> str:
