@@ -22,9 +22,15 @@ def env_str(name: str, default: str) -> str:
 
 
 def env_bool(name: str, default: bool) -> bool:
+    value = env_optional_bool(name)
+    return default if value is None else value
+
+
+def env_optional_bool(name: str) -> bool | None:
+    """True/False when the variable is set, None when it is unset or empty."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
-        return default
+        return None
     value = raw.strip().lower()
     if value in {"1", "true", "yes", "on"}:
         return True
@@ -33,14 +39,17 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
-def env_int(name: str, default: int) -> int:
+def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
@@ -89,6 +98,7 @@ INSTALLED_APPS = [
     "onestop.scorecard",
     "onestop.billing",
     "onestop.markets",
+    "onestop.ops",
 ]
 
 MIDDLEWARE = [
@@ -209,7 +219,7 @@ ONESTOP_DEMO = env_bool("ONESTOP_DEMO", False)
 ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
 ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
 # How often `onestop worker` runs the deadline sweep, in seconds.
-ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300)
+ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300, minimum=1)
 # Citizen portal: uploads are sniffed (PDF, JPEG, PNG) and limited in size and number per
 # filing; staff sessions end at browser close and after this idle time, citizens' last days.
 ONESTOP_UPLOAD_MAX_BYTES = env_int("ONESTOP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
@@ -223,7 +233,7 @@ ONESTOP_NOTIFY_RETRY_BASE = env_int("ONESTOP_NOTIFY_RETRY_BASE", 60)
 ONESTOP_NOTIFY_LEASE = env_int("ONESTOP_NOTIFY_LEASE", 300)
 ONESTOP_NOTIFY_TIMEOUT = env_int("ONESTOP_NOTIFY_TIMEOUT", 10)
 # How often `onestop worker` runs the notification catch-up (deliver_due_task), in seconds.
-ONESTOP_NOTIFY_CATCHUP_INTERVAL = env_int("ONESTOP_NOTIFY_CATCHUP_INTERVAL", 60)
+ONESTOP_NOTIFY_CATCHUP_INTERVAL = env_int("ONESTOP_NOTIFY_CATCHUP_INTERVAL", 60, minimum=1)
 # SMS: "console" (log only, local use) or "http" (JSON POST with a bearer token).
 ONESTOP_SMS_PROVIDER = env_str("ONESTOP_SMS_PROVIDER", "console")
 ONESTOP_SMS_HTTP_URL = env_str("ONESTOP_SMS_HTTP_URL", "")
@@ -273,15 +283,19 @@ ONESTOP_VIETQR_WEBHOOK_SECRET = env_str("ONESTOP_VIETQR_WEBHOOK_SECRET", "")
 ONESTOP_GATEWAY_URL = env_str("ONESTOP_GATEWAY_URL", "")  # empty: the sandbox gateway page
 ONESTOP_GATEWAY_MERCHANT = env_str("ONESTOP_GATEWAY_MERCHANT", "ONESTOP01")
 ONESTOP_GATEWAY_SECRET = env_str("ONESTOP_GATEWAY_SECRET", "")
-ONESTOP_PAYMENT_SANDBOX = env_bool("ONESTOP_PAYMENT_SANDBOX", DEBUG or ONESTOP_DEMO)
+# None (unset): on exactly when DEBUG or ONESTOP_DEMO is, judged at each use, because
+# `onestop demo` switches the demo on after this module is read.
+ONESTOP_PAYMENT_SANDBOX = env_optional_bool("ONESTOP_PAYMENT_SANDBOX")
 ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
+# POST sandbox notifications over HTTP to PUBLIC_BASE_URL instead of calling the view in-process.
+ONESTOP_PAYMENT_SANDBOX_HTTP = env_bool("ONESTOP_PAYMENT_SANDBOX_HTTP", False)
 # Pending payments expire after this many minutes; the gateway is asked about pending
 # payments older than ONESTOP_GATEWAY_QUERY_AFTER minutes every ONESTOP_PAYMENT_SWEEP_INTERVAL s.
 ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
 ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
-ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300)
+ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300, minimum=1)
 # Scorecard (docs/scorecard.md): how often the roll-ups catch up with the audit log, seconds.
-ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60)
+ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -120,11 +120,6 @@ def tokens_revoke(*, family_id: Any, reason: str = "sign-out") -> None:
     _revoke(family_id, reason)
 
 
-def tokens_revoke_all(*, user: Any, reason: str = "password change") -> int:
-    return TokenFamily.objects.filter(user=user, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_reason=reason)
-
-
 @dataclass(frozen=True)
 class Principal:
     user: Any

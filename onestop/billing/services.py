@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.models import Agency
 from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.payments import services as pay
 from onestop.payments.models import FeeItem, Payment
@@ -44,12 +45,6 @@ MAX_BATCH = 5000
 CSV_COLUMNS = ("number", "customer_code", "customer_name", "period", "amount", "due_date")
 
 
-def _now(at: datetime.datetime | None) -> datetime.datetime:
-    if at is not None and timezone.is_naive(at):
-        raise ValueError("aware datetimes only")
-    return at or timezone.now()
-
-
 # ---- billers and API keys ----------------------------------------------------------------------
 
 def _hash_key(key: str) -> str:
@@ -62,9 +57,9 @@ def api_key_create(*, biller: Biller, at: datetime.datetime | None = None) -> st
     """A new API key for the biller; returned once, only its hash is kept."""
     key = f"bk_{biller.code}_{secrets.token_urlsafe(32)}"
     BillerApiKey.objects.create(biller=biller, prefix=key[:12], key_hash=_hash_key(key),
-                                created_at=_now(at))
+                                created_at=now_or(at))
     audit_append(actor=None, action="biller.api_key", object_type="biller",
-                 object_id=biller.code, data={"prefix": key[:12]}, at=_now(at))
+                 object_id=biller.code, data={"prefix": key[:12]}, at=now_or(at))
     return key
 
 
@@ -200,7 +195,7 @@ def _fee_name(biller: Biller, row: BillRow) -> str:
 def bills_import(*, biller: Biller, records: list[Any], actor: Any = None, source: str = "api",
                  at: datetime.datetime | None = None) -> ImportResult:
     """Import a batch of bills for one biller, all or nothing, idempotent per bill number."""
-    at = _now(at)
+    at = now_or(at)
     rows = parse_rows(records)
     existing = {b.number: b for b in Bill.objects.select_for_update().filter(
         biller=biller, number__in=[r.number for r in rows]).select_related("fee_item")}
@@ -346,7 +341,7 @@ def callback_deliver(*, callback_id: int, now: datetime.datetime | None = None) 
     The row is claimed by a conditional UPDATE (next attempt pushed a lease ahead), so two
     workers never post the same callback at once; no transaction is held during the POST.
     """
-    now = _now(now)
+    now = now_or(now)
     claimed = BillerCallback.objects.filter(
         pk=callback_id, state=BillerCallback.State.PENDING, next_attempt_at__lte=now,
     ).update(next_attempt_at=now + CALLBACK_LEASE)
@@ -388,7 +383,7 @@ def callback_sweep(*, now: datetime.datetime | None = None, limit: int = 200) ->
 
     Returns how many were acknowledged in this pass.
     """
-    now = _now(now)
+    now = now_or(now)
     due = list(BillerCallback.objects.filter(
         state=BillerCallback.State.PENDING, next_attempt_at__lte=now,
     ).order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

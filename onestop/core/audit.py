@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+
+from onestop.core.clock import now_or
 
 from .models import AuditChainHead, AuditEvent
 
@@ -54,7 +55,7 @@ def audit_append(
     """Append one event. Must run inside the transaction of the change it records."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_append must run inside the transaction of the change")
-    at = at or timezone.now()
+    at = now_or(at)
     data = json.loads(json.dumps(data or {}, default=str))  # what is hashed is what is stored
     head = AuditChainHead.objects.select_for_update().filter(id=1).first()
     if head is None:  # first event ever (the row is normally created by a migration)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.conf import settings
 from django.db import DatabaseError
@@ -20,8 +20,12 @@ from django.dispatch import receiver
 from .models import CalendarOverride
 from .workcalendar import KNOWN_OVERRIDES, OfficeHours, WorkCalendar, vietnam_calendar
 
-if TYPE_CHECKING:
-    from onestop.agencies.models import Agency
+
+class HasOfficeHours(Protocol):
+    """What a calendar needs of an agency (core knows no agency model)."""
+
+    @property
+    def office_intervals(self) -> tuple[tuple[datetime.time, datetime.time], ...]: ...
 
 CACHE_SECONDS = 60
 FIRST_YEAR = 2020
@@ -40,13 +44,13 @@ def _overrides() -> list[tuple[datetime.date, str]]:
         return [(day, kind) for day, kind, _note in KNOWN_OVERRIDES]
 
 
-def hours_for(agency: Agency | None) -> OfficeHours:
+def hours_for(agency: HasOfficeHours | None) -> OfficeHours:
     if agency is None:
         return OfficeHours(tz=settings.TIME_ZONE)
     return OfficeHours(intervals=agency.office_intervals, tz=settings.TIME_ZONE)
 
 
-def calendar_for(agency: Agency | None = None) -> WorkCalendar:
+def calendar_for(agency: HasOfficeHours | None = None) -> WorkCalendar:
     """The working-time calendar of a centre (default office hours when agency is None)."""
     hours = hours_for(agency)
     now = time.monotonic()

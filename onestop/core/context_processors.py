@@ -14,4 +14,4 @@ def demo_banner(request: HttpRequest) -> dict[str, Any]:
     `onestop demo` sets ONESTOP_DEMO=1, so nobody mistakes the fictitious dossiers and
     accounts for a real service.
     """
-    return {"DEMO_MODE": bool(getattr(settings, "ONESTOP_DEMO", False))}
+    return {"DEMO_MODE": bool(settings.ONESTOP_DEMO)}

@@ -1,17 +1,17 @@
 """A tiny periodic scheduler shared by any number of `onestop worker` processes.
 
-Time is cut into slots of `interval` seconds (slot = Unix time // interval). For each due
-job, every worker tries to INSERT a PeriodicRun(job, slot) row; the unique constraint
-`periodic_run_once` lets exactly one insert succeed, and only that worker enqueues the task.
-So several workers on several machines never enqueue the same slot twice, and nothing but
-the database is needed to coordinate them.
+Each app registers its own periodic jobs in its `AppConfig.ready()`
+(`register_periodic_job(...)`); core knows none of them. Time is cut into slots of `interval`
+seconds (slot = Unix time // interval). For each due job, every worker tries to INSERT a
+PeriodicRun(job, slot) row; the unique constraint `periodic_run_once` lets exactly one insert
+succeed, and only that worker enqueues the task. So several workers on several machines never
+enqueue the same slot twice, and nothing but the database is needed to coordinate them.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,78 +30,45 @@ KEEP_RUNS = datetime.timedelta(days=1)
 class PeriodicJob:
     name: str
     interval: int  # seconds
-    task: Callable[[], Any]  # returns the django-tasks Task to enqueue (imported lazily)
+    task: Any  # a django-tasks Task (anything with .enqueue())
 
 
-def _sweep_task() -> Any:
-    # Imported lazily: the scheduler lives in core, which must not import a domain app at
-    # module import time (core is loaded first).
-    from onestop.dossiers.tasks import deadline_sweep_task
-
-    return deadline_sweep_task
-
-
-def _payments_sweep_task() -> Any:
-    from onestop.payments.tasks import payments_sweep_task
-
-    return payments_sweep_task
+@dataclass(frozen=True)
+class _Registration:
+    name: str
+    every: int | str  # seconds, or the name of an integer setting read at each pass
+    task: Any
 
 
-def _scorecard_refresh_task() -> Any:
-    from onestop.scorecard.tasks import scorecard_refresh_task
-
-    return scorecard_refresh_task
+_REGISTRY: dict[str, _Registration] = {}
 
 
-def _scorecard_targets_task() -> Any:
-    from onestop.scorecard.tasks import scorecard_targets_task
+def register_periodic_job(name: str, *, every: int | str, task: Any) -> None:
+    """Run `task` once every `every` seconds across all workers.
 
-    return scorecard_targets_task
+    `every` is a number of seconds or the name of a setting holding it (read at each
+    scheduling pass, so a changed setting takes effect without a restart of the registry).
+    Registering a name again replaces the job (apps are set up once per process; tests may
+    re-register).
+    """
+    if isinstance(every, int) and every < 1:
+        raise ValueError(f"periodic job {name!r}: interval must be at least 1 s")
+    _REGISTRY[name] = _Registration(name=name, every=every, task=task)
 
 
-def _notifications_catch_up_task() -> Any:
-    from onestop.notifications.tasks import deliver_due_task
-
-    return deliver_due_task
-
-
-def _biller_callbacks_task() -> Any:
-    from onestop.billing.tasks import biller_callback_sweep_task
-
-    return biller_callback_sweep_task
+def _interval(registration: _Registration) -> int:
+    if isinstance(registration.every, int):
+        return registration.every
+    value = int(getattr(settings, registration.every))
+    if value < 1:
+        raise ValueError(f"{registration.every} must be at least 1 (seconds)")
+    return value
 
 
 def periodic_jobs() -> list[PeriodicJob]:
-    """The registered periodic jobs; intervals are read from settings at each call."""
-    return [
-        PeriodicJob(
-            name="deadline_sweep",
-            interval=max(1, int(getattr(settings, "ONESTOP_SWEEP_INTERVAL", 300))),
-            task=_sweep_task,
-        ),
-        # Pending gateway payments queried, old pending ones expired, unsent receipts resent.
-        PeriodicJob(
-            name="payments_sweep",
-            interval=max(1, int(getattr(settings, "ONESTOP_PAYMENT_SWEEP_INTERVAL", 300))),
-            task=_payments_sweep_task,
-        ),
-        # Scorecard roll-ups follow the audit log; targets falling behind are flagged hourly.
-        PeriodicJob(
-            name="scorecard_refresh",
-            interval=max(1, int(getattr(settings, "ONESTOP_SCORECARD_INTERVAL", 60))),
-            task=_scorecard_refresh_task,
-        ),
-        PeriodicJob(name="scorecard_targets", interval=3600, task=_scorecard_targets_task),
-        # Biller callbacks due for a (re)try after their back-off.
-        PeriodicJob(name="biller_callbacks", interval=60, task=_biller_callbacks_task),
-        # Notifications a crashed worker left half-sent (lease expired) or whose task was
-        # lost are delivered again; each row is claimed first, so this never sends twice.
-        PeriodicJob(
-            name="notifications_catch_up",
-            interval=max(1, int(getattr(settings, "ONESTOP_NOTIFY_CATCHUP_INTERVAL", 60))),
-            task=_notifications_catch_up_task,
-        ),
-    ]
+    """The registered periodic jobs, by name; intervals are read from settings at each call."""
+    return [PeriodicJob(name=r.name, interval=_interval(r), task=r.task)
+            for r in sorted(_REGISTRY.values(), key=lambda r: r.name)]
 
 
 def slot_of(now: datetime.datetime, interval: int) -> int:
@@ -130,7 +97,7 @@ def enqueue_due_jobs(
                     PeriodicRun.objects.create(job=job.name, slot=slot)
             except IntegrityError:
                 continue  # another worker claimed this slot
-            job.task().enqueue()
+            job.task.enqueue()
         enqueued.append(job.name)
         logger.info("enqueued periodic job %s (slot %s)", job.name, slot)
     for job in jobs:

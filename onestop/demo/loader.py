@@ -64,7 +64,7 @@ HOUR = 3600
 def city_code() -> str:
     # Demo code: Cần Thơ's real QCVN 102:2016 H-code was not found (DOMAIN §4); H92 is outside
     # the range of real province codes, so it cannot be mistaken for another province.
-    return str(getattr(settings, "ONESTOP_CITY_AGENCY_CODE", "000.00.00.H92"))
+    return str(settings.ONESTOP_CITY_AGENCY_CODE)
 
 
 def _code(level3: int, level2: int) -> str:

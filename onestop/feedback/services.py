@@ -24,6 +24,7 @@ from onestop.agencies.selectors import roles_of
 from onestop.catalog.models import Procedure, ProcedureVersion
 from onestop.core.audit import audit_append
 from onestop.core.calendars import calendar_for
+from onestop.core.clock import now_or
 from onestop.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
 from onestop.core.sequences import next_in_sequence
 from onestop.dossiers.models import Dossier, Status
@@ -49,12 +50,6 @@ CONTENT_MAX = 5000
 _NON_DIGIT = re.compile(r"\D")
 # Vietnamese numbers: 0 + 9 digits (mobile), or 0 + 10 digits (a few landlines); +84 / 84 prefix.
 _PHONE_RE = re.compile(r"^0\d{9,10}$")
-
-
-def _now_or(at: datetime.datetime | None) -> datetime.datetime:
-    if at is not None and timezone.is_naive(at):
-        raise ValueError("aware datetimes only")
-    return at or timezone.now()
 
 
 # ---- ratings ----------------------------------------------------------------------------------
@@ -91,7 +86,7 @@ def rating_submit(
     at: datetime.datetime | None = None,
 ) -> Rating:
     """The applicant rates a returned dossier once, on every active criterion (1..5)."""
-    at = _now_or(at)
+    at = now_or(at)
     try:
         dossier = Dossier.objects.select_for_update(of=("self",)).get(pk=dossier_id)
     except Dossier.DoesNotExist as exc:
@@ -213,7 +208,7 @@ def feedback_submit(
     applicant's phone or CCCD match; otherwise it is kept as unverified text, and the
     sender is told nothing different (the reference cannot be used to probe codes).
     """
-    at = _now_or(at)
+    at = now_or(at)
     sender_name = (sender_name or "").strip()
     subject = (subject or "").strip()
     content = (content or "").strip()
@@ -318,7 +313,7 @@ def feedback_save_draft(
     at: datetime.datetime | None = None,
 ) -> Feedback:
     """Any staff member of the agency writes or edits the draft answer (nothing is sent)."""
-    at = _now_or(at)
+    at = now_or(at)
     feedback = _lock(feedback_id, expected_version)
     _check(Action.DRAFT, feedback, actor)
     feedback.answer = _clean_answer(answer)
@@ -346,7 +341,7 @@ def feedback_answer(
     expected_version: int | None = None, at: datetime.datetime | None = None,
 ) -> Feedback:
     """A leader or the agency admin approves the answer; optionally publishes it at once."""
-    at = _now_or(at)
+    at = now_or(at)
     feedback = _lock(feedback_id, expected_version)
     from_state = feedback.state
     feedback.state = _check(Action.ANSWER, feedback, actor)
@@ -377,7 +372,7 @@ def feedback_publish(
     at: datetime.datetime | None = None,
 ) -> Feedback:
     """Publish an answered feedback on the portal: only with the sender's consent."""
-    at = _now_or(at)
+    at = now_or(at)
     feedback = _lock(feedback_id, expected_version)
     _publish(feedback, actor=actor, at=at)
     return feedback
@@ -389,7 +384,7 @@ def feedback_close(
     at: datetime.datetime | None = None,
 ) -> Feedback:
     """Close without (further) publication; an unanswered item needs a reason."""
-    at = _now_or(at)
+    at = now_or(at)
     feedback = _lock(feedback_id, expected_version)
     from_state = feedback.state
     feedback.state = _check(Action.CLOSE, feedback, actor)
@@ -409,7 +404,7 @@ def feedback_forward(
     expected_version: int | None = None, at: datetime.datetime | None = None,
 ) -> Feedback:
     """Hand an unanswered item to the competent agency; the deadline still counts from receipt."""
-    at = _now_or(at)
+    at = now_or(at)
     feedback = _lock(feedback_id, expected_version)
     _check(Action.FORWARD, feedback, actor)
     target = Agency.objects.filter(pk=agency_id, is_active=True).first()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import AdministrativeUnit
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.payments import vietqr
 
@@ -168,5 +169,5 @@ def feed_import(*, market: Market, text: str, actor: Any = None,
     audit_append(actor=actor, action="market.feed_import", object_type="market",
                  object_id=market.pk, data={"imported": result.imported,
                                             "already": result.already},
-                 at=at or timezone.now())
+                 at=now_or(at))
     return result

@@ -9,4 +9,11 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The built-in providers register themselves in the registry on import.
+        from onestop.core.scheduler import register_periodic_job
+
         from . import providers  # noqa: F401
+        from .tasks import payments_sweep_task
+
+        # Pending gateway payments queried, old pending ones expired, unsent receipts resent.
+        register_periodic_job("payments_sweep", every="ONESTOP_PAYMENT_SWEEP_INTERVAL",
+                              task=payments_sweep_task)

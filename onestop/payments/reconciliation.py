@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Agency, Membership
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
 from .models import Channel, Payment, ReconciliationLine, ReconciliationRun
@@ -204,7 +204,7 @@ def reconciliation_run(*, officer: Any, text: str, filename: str = "",
     if not can_reconcile(officer):
         raise NotAllowed(_("Only staff of the service centre reconcile the collection "
                            "account."))
-    at = at or timezone.now()
+    at = now_or(at)
     lines = parse_statement(text)
     report = reconcile(lines)
     differences = sum(1 for r in report if r.kind != Kind.MATCHED)
@@ -235,7 +235,7 @@ def reconciliation_line_resolve(*, line_id: int, officer: Any, note: str,
         raise ValidationFailed(_("This line does not exist."))
     if line.status != ReconciliationLine.Status.OPEN:
         raise ValidationFailed(_("This line has nothing left to decide."))
-    at = at or timezone.now()
+    at = now_or(at)
     line.status = ReconciliationLine.Status.RESOLVED
     line.note = note.strip()
     line.resolved_by = officer

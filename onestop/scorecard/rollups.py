@@ -29,7 +29,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
@@ -546,7 +545,3 @@ def rebuild(*, since: datetime.date | None = None) -> RebuildResult:
         RollupCursor.objects.filter(id=1).update(last_seq=result.last_seq,
                                                  rebuilt_at=timezone.now())
     return result
-
-
-def refresh_interval() -> int:
-    return max(1, int(getattr(settings, "ONESTOP_SCORECARD_INTERVAL", 60)))

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.models import Agency, Role
 from onestop.agencies.selectors import roles_of
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
 from . import dti as d
@@ -93,7 +94,7 @@ def manual_value_enter(
         raise ValidationFailed(_("The period ends before it starts."))
     if not evidence.strip():
         raise ValidationFailed(_("Say where the figure comes from (evidence)."))
-    at = at or timezone.now()
+    at = now_or(at)
     mv = ManualValue.objects.create(
         indicator_code=indicator_code, agency=agency, period_start=period_start,
         period_end=period_end, numerator=num.quantize(CENT, ROUND_HALF_UP),
@@ -140,7 +141,7 @@ def dti_value_set(*, actor: Any, unit: DtiUnit, year: int, subindex: DtiSubIndex
     v = _decimal(value, _("The value"))
     if v < 0 or v > 1:
         raise ValidationFailed(_("DTI values are normalised between 0 and 1."))
-    at = at or timezone.now()
+    at = now_or(at)
     row, _created = DtiValue.objects.update_or_create(
         unit=unit, subindex=subindex, year=year,
         defaults={"value": v, "source": source, "provenance": provenance.strip(),
@@ -171,7 +172,7 @@ def dti_import(*, actor: Any, data: bytes, filename: str, framework_code: str | 
         raise ValidationFailed(_("The file could not be read: %(error)s"), error=str(exc)) \
             from exc
     subs = {s.code: s for s in fw.subindices.all()}
-    at = at or timezone.now()
+    at = now_or(at)
     result = ImportResult()
     for row in rows:
         unit, created = DtiUnit.objects.get_or_create(code=row.unit, defaults={"name": row.unit})
@@ -249,7 +250,7 @@ def target_create(*, actor: Any, agency: Agency | None, indicator_code: str, bas
         raise ValidationFailed(_("The due date must come after the start date."))
     base = _decimal(baseline, _("The value at the start"))
     goal = _decimal(target, _("The target value"))
-    at = at or timezone.now()
+    at = now_or(at)
     t = Target.objects.create(agency=agency, indicator_code=indicator_code,
                               baseline_value=base, target_value=goal, start_date=start_date,
                               due_date=due_date, note=note.strip(), created_by=actor,
@@ -268,7 +269,7 @@ def target_progress_enter(*, actor: Any, target_id: int, on: datetime.date, valu
     _require_manager(actor)
     target = Target.objects.select_for_update().get(pk=target_id)
     v = _decimal(value, _("The value"))
-    at = at or timezone.now()
+    at = now_or(at)
     row = TargetProgress.objects.create(target=target, on=on, value=v,
                                         evidence=evidence.strip(), entered_by=actor,
                                         entered_at=at)

@@ -137,7 +137,7 @@ def test_the_callback_sweep_is_a_periodic_job():
     from onestop.core.scheduler import periodic_jobs
 
     jobs = {job.name: job for job in periodic_jobs()}
-    assert jobs["biller_callbacks"].task() is biller_callback_sweep_task
+    assert jobs["biller_callbacks"].task is biller_callback_sweep_task
 
 
 def test_a_water_bill_paid_with_the_sandbox_bank_reaches_the_biller(client, bills, receiver):

@@ -15,12 +15,16 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 
-from onestop.dossiers.models import Channel, Status
-
 from onestop.core.management.commands.messages import catalogs
+from onestop.dossiers.models import Channel, Status
 
 # Every app owns its catalog (docs/translations.md); the checks below run on each of them.
 CATALOGS = catalogs()
+
+
+def _catalog_id(po):
+    return po.parts[-5] if po.parts[-5] != "onestop" else "project"
+
 
 # TrangThaiHoSo and KenhThucHien exactly as the national public service portal names them.
 NATIONAL_STATUS_NAMES = {
@@ -131,7 +135,7 @@ def test_the_catalogs_hold_a_few_hundred_messages():
     assert len({e.key for e in messages()}) > 1000
 
 
-@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parts[-5] if p.parts[-5] != "onestop" else "project")
+@pytest.mark.parametrize("po", CATALOGS, ids=_catalog_id)
 def test_every_catalog_has_a_vietnamese_header(po):
     header = next(e for e in read_po(po) if e.msgid == "")
     assert "Language: vi\n" in header.msgstr[0]
@@ -181,7 +185,7 @@ def test_translations_are_vietnamese_not_copies_of_the_english():
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
-@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parts[-5] if p.parts[-5] != "onestop" else "project")
+@pytest.mark.parametrize("po", CATALOGS, ids=_catalog_id)
 def test_msgfmt_counts_only_translated_messages(tmp_path, po):
     result = subprocess.run(
         ["msgfmt", "--check-format", "--statistics", "-o", str(tmp_path / "check.mo"), str(po)],
@@ -193,7 +197,7 @@ def test_msgfmt_counts_only_translated_messages(tmp_path, po):
 
 # ---- (b) compiled and current ------------------------------------------------------------
 
-@pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parts[-5] if p.parts[-5] != "onestop" else "project")
+@pytest.mark.parametrize("po", CATALOGS, ids=_catalog_id)
 def test_the_compiled_catalog_matches_the_po_file(po):
     with po.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)._catalog  # type: ignore[attr-defined]

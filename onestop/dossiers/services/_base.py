@@ -13,7 +13,6 @@ from functools import partial
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import has_role
@@ -36,12 +35,6 @@ def appointment_of(dossier: Dossier) -> datetime.datetime:
     if dossier.appointment_at is None:
         raise InvalidTransition(_("The dossier has not been received yet."))
     return dossier.appointment_at
-
-
-def now_or(at: datetime.datetime | None) -> datetime.datetime:
-    if at is not None and timezone.is_naive(at):
-        raise ValueError("aware datetimes only")
-    return at or timezone.now()
 
 
 def lock_dossier(*, dossier_id: int, expected_version: int | None) -> Dossier:

@@ -8,16 +8,16 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
 from onestop.core.calendars import calendar_for
+from onestop.core.clock import now_or
 from onestop.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 
 from ..models import CLOCK_RUNNING, ApologyLetter, Dossier
-from ._base import appointment_of, lock_dossier, now_or, record
+from ._base import appointment_of, lock_dossier, record
 
 # How close to the appointment a dossier is "due soon": one working day (issue #2).
 DUE_SOON_DAYS = 1
@@ -186,7 +186,3 @@ def deadline_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
         if apology_prepare(dossier_id=pk, at=now) is not None:
             apologies += 1
     return SweepResult(due_soon=due_soon, overdue=overdue, apologies=apologies)
-
-
-def sweep_now() -> SweepResult:
-    return deadline_sweep(now=timezone.now())

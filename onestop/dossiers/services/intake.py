@@ -14,13 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.models import Agency
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.calendars import calendar_for
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.core.identifiers import validate_cccd
 from onestop.core.sequences import next_in_sequence
 
 from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
 from ..transitions import Action
-from ._base import authorize, check_move, lock_dossier, now_or, record
+from ._base import authorize, check_move, lock_dossier, record
 from .payment import after_receipt
 
 

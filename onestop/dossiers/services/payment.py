@@ -16,11 +16,12 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.catalog.models import ProcedureVersion
+from onestop.core.clock import now_or
 from onestop.core.errors import ValidationFailed
 
 from ..models import Dossier, Status
 from ..transitions import Action
-from ._base import authorize, check_move, lock_dossier, now_or, record
+from ._base import authorize, check_move, lock_dossier, record
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Membership
 from onestop.core.calendars import calendar_for
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
 from ..models import Dossier, DossierDocument, DossierStep, Status, SupplementRequest
@@ -20,7 +21,6 @@ from ._base import (
     authorize,
     check_move,
     lock_dossier,
-    now_or,
     open_step,
     record,
 )

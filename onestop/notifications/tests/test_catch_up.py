@@ -41,7 +41,7 @@ def test_the_catch_up_is_a_registered_periodic_job(settings):
     settings.ONESTOP_NOTIFY_CATCHUP_INTERVAL = 120
     [job] = _catch_up_only()
     assert job.interval == 120
-    assert job.task() is deliver_due_task
+    assert job.task is deliver_due_task
 
 
 def test_the_catch_up_is_enqueued_once_per_slot():

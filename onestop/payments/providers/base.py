@@ -98,7 +98,7 @@ def registered() -> list[str]:
 
 def secret(setting: str) -> bytes:
     """A shared secret from settings; empty → derived from SECRET_KEY (local runs only)."""
-    value = str(getattr(settings, setting, "") or "")
+    value = str(getattr(settings, setting))
     if value:
         return value.encode()
     return hmac.new(settings.SECRET_KEY.encode(), f"onestop.payments.{setting}".encode(),
@@ -106,7 +106,15 @@ def secret(setting: str) -> bytes:
 
 
 def sandbox_enabled() -> bool:
-    return bool(getattr(settings, "ONESTOP_PAYMENT_SANDBOX", False))
+    """Is the SANDBOX bank and gateway on? Read at each call, never cached.
+
+    ONESTOP_PAYMENT_SANDBOX decides when it is set; unset, the sandbox is on in debug and
+    demo runs only (`onestop demo` sets ONESTOP_DEMO after settings were loaded).
+    """
+    configured = settings.ONESTOP_PAYMENT_SANDBOX
+    if configured is None:
+        return bool(settings.DEBUG or settings.ONESTOP_DEMO)
+    return bool(configured)
 
 
 def sandbox_secret() -> bytes:

@@ -85,9 +85,8 @@ def verify_with_sandbox(params: Mapping[str, str]) -> bool | None:
 
 
 def gateway_url() -> str:
-    configured = getattr(settings, "ONESTOP_GATEWAY_URL", "")
-    if configured:
-        return str(configured)
+    if settings.ONESTOP_GATEWAY_URL:
+        return str(settings.ONESTOP_GATEWAY_URL)
     return settings.PUBLIC_BASE_URL + reverse("payments:sandbox_gateway")
 
 
@@ -163,7 +162,7 @@ class GatewayProvider:
             "gw_TmnCode": settings.ONESTOP_GATEWAY_MERCHANT, "gw_TxnRef": payment.reference,
             "gw_CreateDate": stamp(timezone.now()),
         })
-        if getattr(settings, "ONESTOP_GATEWAY_URL", ""):
+        if settings.ONESTOP_GATEWAY_URL:
             request = urllib.request.Request(
                 settings.ONESTOP_GATEWAY_URL.rstrip("/") + "/querydr",
                 data=json.dumps(params).encode(), method="POST",

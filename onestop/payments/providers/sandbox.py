@@ -81,7 +81,7 @@ def deliver(provider: str, *, body: bytes = b"", query: Mapping[str, str] | None
     if query:
         path += "?" + urlencode(dict(query))
     headers = dict(headers or {})
-    if getattr(settings, "ONESTOP_PAYMENT_SANDBOX_HTTP", False):
+    if settings.ONESTOP_PAYMENT_SANDBOX_HTTP:
         request = urllib.request.Request(settings.PUBLIC_BASE_URL + path, data=body,
                                          method="POST", headers={
                                              "Content-Type": "application/json", **headers})

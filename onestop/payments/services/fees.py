@@ -12,11 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.selectors import has_role
 from onestop.catalog.models import Fee
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.dossiers.models import Dossier
 
 from ..models import FeeItem
-from ._util import now_or
 
 
 def fees_for_dossier(*, dossier: Dossier, at: datetime.datetime | None = None,

@@ -26,13 +26,13 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import Conflict, NotAllowed, ValidationFailed
 from onestop.dossiers.models import Dossier
 
 from .. import providers
 from ..models import Channel, FeeItem, Payment, PaymentLine, PaymentNotification, Refund
 from ..providers.base import BadSignature, Incoming, Malformed, Notice
-from ._util import now_or
 from .fees import _release_dossier_if_paid, open_items
 from .receipts import receipt_issue
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
 from ..models import Payment, Refund
-from ._util import now_or
 from .receipts import receipt_issue
 
 S = Payment.State

@@ -3,9 +3,9 @@
 from django.test import RequestFactory, override_settings
 
 from onestop.core.context_processors import demo_banner
-from onestop.core.management.commands.demo import accounts_table
-from onestop.core.management.commands.serve import OnestopGunicorn
 from onestop.demo import catalog
+from onestop.ops.management.commands.demo import accounts_table
+from onestop.ops.management.commands.serve import OnestopGunicorn
 
 
 def test_gunicorn_application_takes_bind_and_workers():

@@ -1,7 +1,8 @@
 """`onestop worker`: run background tasks and the periodic schedule in one process.
 
 It is django-tasks-db's worker (the `db_worker` command) plus a scheduler thread that calls
-onestop.core.scheduler.enqueue_due_jobs every few seconds. Start as many workers as you like,
+onestop.core.scheduler.enqueue_due_jobs every few seconds (the jobs each app registered in its
+AppConfig.ready()). Start as many workers as you like,
 on as many machines: tasks are claimed with row locks and each periodic slot is claimed once.
 """
 
