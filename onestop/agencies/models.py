@@ -60,7 +60,7 @@ class Agency(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
-    # Office hours differ by centre (DOMAIN §6); two sessions a day, southern default.
+    # Office hours differ by centre (docs/domain.md §6); two sessions a day, southern default.
     morning_start = models.TimeField(_("morning opens"), default=datetime.time(7, 0))
     morning_end = models.TimeField(_("morning closes"), default=datetime.time(11, 0))
     afternoon_start = models.TimeField(_("afternoon opens"), default=datetime.time(13, 0))

@@ -8,16 +8,15 @@ it is still open and not being paid.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import hmac
-import io
 import json
 import logging
 import secrets
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +29,14 @@ from onestop.agencies.models import Agency
 from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
+from onestop.core.csvimport import (
+    ImportRefused,
+    Record,
+    RowInvalid,
+    check_rows,
+    read_csv,
+    records_from_table,
+)
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.payments import services as pay
 from onestop.payments.models import FeeItem, Payment
@@ -89,15 +96,10 @@ def biller_for_key(key: str) -> Biller | None:
 
 # ---- importing bills ---------------------------------------------------------------------------
 
-class BatchInvalid(ValidationFailed):
+class BatchInvalid(ImportRefused):
     """The batch is refused whole; `errors` lists every row's problem (translated)."""
 
-    http_status = 422
-
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        super().__init__(_("The bills were not imported: %(count)s error(s)."),
-                         count=len(errors))
+    default_message = _("The bills were not imported: %(count)s error(s).")
 
 
 @dataclass(frozen=True)
@@ -118,31 +120,23 @@ class ImportResult:
     numbers: list[str] = field(default_factory=list)
 
 
-def _text(record: dict[str, Any], name: str, limit: int) -> str:
-    value = record.get(name)
-    return str(value).strip() if value is not None else ""
+_LIMITS = {"number": 40, "customer_code": 40, "customer_name": 200, "period": 20}
 
 
-def parse_rows(records: list[Any]) -> list[BillRow]:
-    """Check every record; raise BatchInvalid with all the problems, or return the rows."""
-    errors: list[str] = []
-    rows: list[BillRow] = []
+def _bill_check() -> Callable[[Record], BillRow]:
+    """The check of one bill record; a number seen twice in the batch is refused."""
     seen: set[str] = set()
-    if len(records) > MAX_BATCH:
-        raise BatchInvalid([str(_("At most %(max)s bills per batch.") % {"max": MAX_BATCH})])
-    for index, record in enumerate(records, start=1):
-        if not isinstance(record, dict):
-            errors.append(str(_("Bill %(row)s: not an object.") % {"row": index}))
-            continue
+
+    def check(record: Record) -> BillRow:
         problems: list[str] = []
-        values = {name: _text(record, name, 200) for name in CSV_COLUMNS}
-        limits = {"number": 40, "customer_code": 40, "customer_name": 200, "period": 20}
-        for name, limit in limits.items():
+        values = {name: record.text(name) for name in CSV_COLUMNS}
+        for name, limit in _LIMITS.items():
             if not values[name]:
                 problems.append(str(_("%(field)s is missing") % {"field": name}))
             elif len(values[name]) > limit:
                 problems.append(str(_("%(field)s is too long") % {"field": name}))
-        amount_raw = record.get("amount")
+        # JSON gives whole numbers, CSV digit strings; a bool is an int in Python: refused.
+        amount_raw = record.values.get("amount")
         amount = 0
         if isinstance(amount_raw, bool) or not (
             isinstance(amount_raw, int) or (isinstance(amount_raw, str)
@@ -161,42 +155,68 @@ def parse_rows(records: list[Any]) -> list[BillRow]:
             problems.append(str(_("this bill number appears twice in the batch")))
         seen.add(values["number"])
         if problems:
-            errors.append(str(_("Bill %(row)s (%(number)s): %(problems)s.") % {
-                "row": index, "number": values["number"] or "?",
-                "problems": "; ".join(problems)}))
-            continue
+            raise RowInvalid(*problems)
         assert due is not None
-        rows.append(BillRow(number=values["number"], customer_code=values["customer_code"],
-                            customer_name=values["customer_name"], period=values["period"],
-                            amount=amount, due_date=due))
-    if errors:
-        raise BatchInvalid(errors)
+        return BillRow(number=values["number"], customer_code=values["customer_code"],
+                       customer_name=values["customer_name"], period=values["period"],
+                       amount=amount, due_date=due)
+
+    return check
+
+
+def _checked(records: list[Record], *, label: Callable[[Record], str]) -> list[BillRow]:
+    rows = check_rows(records, _bill_check(), label=label, refused=BatchInvalid)
     if not rows:
-        raise BatchInvalid([str(_("The batch holds no bills."))])
+        raise BatchInvalid([_("The batch holds no bills.")])
     return rows
 
 
-def parse_csv(text: str) -> list[dict[str, Any]]:
+def _api_label(record: Record) -> str:
+    return str(_("Bill %(row)s (%(number)s)") % {"row": record.line,
+                                                 "number": record.text("number") or "?"})
+
+
+def _csv_label(record: Record) -> str:
+    return str(_("Line %(line)s (%(number)s)") % {"line": record.line,
+                                                  "number": record.text("number") or "?"})
+
+
+def parse_rows(records: list[Any]) -> list[BillRow]:
+    """Check every record of an API batch; BatchInvalid with all the problems, or the rows."""
+    if len(records) > MAX_BATCH:
+        raise BatchInvalid([_("At most %(max)s bills per batch.") % {"max": MAX_BATCH}])
+    not_objects = [_("Bill %(row)s: not an object.") % {"row": index}
+                   for index, record in enumerate(records, start=1)
+                   if not isinstance(record, dict)]
+    if not_objects:
+        raise BatchInvalid(not_objects)
+    return _checked([Record(line=index, values=record)
+                     for index, record in enumerate(records, start=1)], label=_api_label)
+
+
+def parse_csv(text: str) -> list[BillRow]:
     """A CSV with a header row naming the columns (number, customer_code, customer_name,
     period, amount, due_date); a UTF-8 byte-order mark is ignored."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in CSV_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise BatchInvalid([str(_("Missing CSV columns: %(columns)s.")
-                                % {"columns": ", ".join(missing)})])
-    return [dict(row) for row in reader]
+    records = records_from_table(read_csv(text, refused=BatchInvalid), columns=CSV_COLUMNS,
+                                 max_rows=MAX_BATCH, refused=BatchInvalid)
+    return _checked(records, label=_csv_label)
 
 
 def _fee_name(biller: Biller, row: BillRow) -> str:
     return f"{biller.name} – {row.period} – {row.number}"[:300]
 
 
-@transaction.atomic
 def bills_import(*, biller: Biller, records: list[Any], actor: Any = None, source: str = "api",
                  at: datetime.datetime | None = None) -> ImportResult:
     """Import a batch of bills for one biller, all or nothing, idempotent per bill number."""
+    return _bills_write(biller=biller, rows=parse_rows(records), actor=actor, source=source,
+                        at=at)
+
+
+@transaction.atomic
+def _bills_write(*, biller: Biller, rows: list[BillRow], actor: Any, source: str,
+                 at: datetime.datetime | None) -> ImportResult:
     at = now_or(at)
-    rows = parse_rows(records)
     existing = {b.number: b for b in Bill.objects.select_for_update().filter(
         biller=biller, number__in=[r.number for r in rows]).select_related("fee_item")}
     result = ImportResult()
@@ -247,8 +267,7 @@ def bills_import_csv(*, biller_id: int, officer: Any, text: str,
         raise ValidationFailed(_("This biller does not exist."))
     if not can_manage(officer, biller):
         raise NotAllowed(_("Only staff of the collecting agency import this biller's bills."))
-    return bills_import(biller=biller, records=parse_csv(text), actor=officer, source="csv",
-                        at=at)
+    return _bills_write(biller=biller, rows=parse_csv(text), actor=officer, source="csv", at=at)
 
 
 def can_manage(user: Any, biller: Biller) -> bool:

@@ -14,7 +14,7 @@ _CCCD = re.compile(r"^\d{12}$")
 def validate_cccd(value: str) -> str:
     """Căn cước công dân: 12 digits = 3-digit province of birth registration, 1 digit for
     sex and century (0/1: 1900s, 2/3: 2000s, 4/5: 2100s), 2 digits of the birth year,
-    6 random digits (Decree 137/2015/NĐ-CP as amended; DOMAIN §4)."""
+    6 random digits (Decree 137/2015/NĐ-CP as amended; docs/domain.md §4)."""
     value = value.strip()
     if not _CCCD.match(value):
         raise ValidationFailed(_("A citizen ID (CCCD) has exactly 12 digits."))

@@ -62,8 +62,8 @@ HOUR = 3600
 
 
 def city_code() -> str:
-    # Demo code: Cần Thơ's real QCVN 102:2016 H-code was not found (DOMAIN §4); H92 is outside
-    # the range of real province codes, so it cannot be mistaken for another province.
+    # Demo code: Cần Thơ's real QCVN 102:2016 H-code was not found (docs/domain.md §4); H92
+    # is outside the range of real province codes, so it cannot be mistaken for another one.
     return str(settings.ONESTOP_CITY_AGENCY_CODE)
 
 

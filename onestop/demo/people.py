@@ -44,7 +44,7 @@ def make_person(rng: random.Random, serial: int, *, street: str, unit_name: str,
     given = rng.choice(GIVEN_FEMALE if female else GIVEN_MALE)
     name = f"{rng.choice(FAMILY)} {middle} {given}"
     year = rng.randint(1950, 2007)
-    # DOMAIN §4: sex/century digit 0/1 for 1900s, 2/3 for 2000s (odd = female).
+    # docs/domain.md §4: sex/century digit 0/1 for 1900s, 2/3 for 2000s (odd = female).
     century = 0 if year < 2000 else 2
     cccd = f"{rng.choice(BIRTH_PROVINCES)}{century + int(female)}{year % 100:02d}00{serial:04d}"
     phone = f"09001{serial:05d}"

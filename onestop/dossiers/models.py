@@ -18,7 +18,7 @@ from onestop.catalog.models import ProcedureVersion, RequiredDocument
 
 
 class Status(models.IntegerChoices):
-    """TrangThaiHoSo: the national public service portal's status codes (DOMAIN §5)."""
+    """TrangThaiHoSo: the national public service portal's status codes (docs/domain.md §5)."""
 
     SUBMITTED = 1, _("Submitted online")
     RECEIVED = 2, _("Received")
@@ -92,7 +92,7 @@ class Dossier(models.Model):
     original_appointment_at = models.DateTimeField(_("first appointment"), null=True, blank=True)
     appointment_at = models.DateTimeField(_("appointment"), null=True, blank=True)
     paused_at = models.DateTimeField(_("clock paused since"), null=True, blank=True)
-    # The processing end of DOMAIN §6: result ready, else returned, else stopped/refused.
+    # The processing end of docs/domain.md §6: result ready, else returned, else stopped/refused.
     finished_at = models.DateTimeField(_("processing ended at"), null=True, blank=True)
     returned_at = models.DateTimeField(_("result returned at"), null=True, blank=True)
     current_step = models.ForeignKey(

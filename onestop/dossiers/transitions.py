@@ -1,7 +1,7 @@
 """The one table of allowed moves of a dossier, and who may make them.
 
 Every service in onestop.dossiers.services checks its move here before writing. Status codes
-are the national TrangThaiHoSo codes (DOMAIN §5).
+are the national TrangThaiHoSo codes (docs/domain.md §5).
 """
 
 from __future__ import annotations

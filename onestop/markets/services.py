@@ -3,9 +3,8 @@ sheet, the import of the vendors' transaction feed. Every write goes through her
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.models import AdministrativeUnit
 from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
+from onestop.core.csvimport import (
+    ImportRefused,
+    Record,
+    RowInvalid,
+    check_rows,
+    read_csv,
+    records_from_table,
+)
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.payments import vietqr
 
@@ -27,13 +34,8 @@ FEED_COLUMNS = ("stall", "time", "amount", "transaction_id")
 MAX_FEED_ROWS = 50000
 
 
-class FeedInvalid(ValidationFailed):
-    http_status = 422
-
-    def __init__(self, errors: list[str]) -> None:
-        self.errors = errors
-        super().__init__(_("The transactions were not imported: %(count)s error(s)."),
-                         count=len(errors))
+class FeedInvalid(ImportRefused):
+    default_message = _("The transactions were not imported: %(count)s error(s).")
 
 
 def can_view(user: Any, market: Market) -> bool:
@@ -114,6 +116,37 @@ def _parse_time(text: str) -> datetime.datetime:
     return value.replace(tzinfo=VN) if timezone.is_naive(value) else value
 
 
+def _feed_check(market: Market) -> Callable[[Record], StallTransaction | None]:
+    """The check of one feed line; a transaction twice in one file is kept once."""
+    stalls = {s.number: s for s in market.stalls.all()}
+    seen: set[str] = set()
+
+    def check(record: Record) -> StallTransaction | None:
+        stall = stalls.get(record.text("stall"))
+        txn = record.text("transaction_id")
+        amount_text = record.text("amount")
+        problems = []
+        if stall is None:
+            problems.append(_("no such stall in this market"))
+        if not txn or len(txn) > 100:
+            problems.append(_("the transaction id is missing or too long"))
+        if not amount_text.isdigit() or int(amount_text) <= 0:
+            problems.append(_("the amount must be a positive whole number of đồng"))
+        try:
+            when = _parse_time(record.text("time"))
+        except ValueError:
+            problems.append(_("the time must be written YYYY-MM-DD HH:MM"))
+        if problems:
+            raise RowInvalid(*problems)
+        if txn in seen:
+            return None
+        seen.add(txn)
+        return StallTransaction(stall=stall, bank_txn_id=txn, occurred_at=when,
+                                amount=int(amount_text))
+
+    return check
+
+
 @transaction.atomic
 def feed_import(*, market: Market, text: str, actor: Any = None,
                 at: datetime.datetime | None = None) -> FeedResult:
@@ -121,45 +154,9 @@ def feed_import(*, market: Market, text: str, actor: Any = None,
     nothing; a transaction id already imported is skipped (the feed overlaps day to day)."""
     if actor is not None and not can_view(actor, market):
         raise NotAllowed(_("Only staff of the market's commune import its transactions."))
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in FEED_COLUMNS if c not in (reader.fieldnames or [])]
-    if missing:
-        raise FeedInvalid([str(_("Missing CSV columns: %(columns)s.")
-                                % {"columns": ", ".join(missing)})])
-    stalls = {s.number: s for s in market.stalls.all()}
-    errors: list[str] = []
-    rows: list[StallTransaction] = []
-    seen: set[str] = set()
-    for line, record in enumerate(reader, start=2):
-        if line > MAX_FEED_ROWS + 1:
-            errors.append(str(_("At most %(max)s rows per file.") % {"max": MAX_FEED_ROWS}))
-            break
-        stall = stalls.get((record.get("stall") or "").strip())
-        txn = (record.get("transaction_id") or "").strip()
-        amount_text = (record.get("amount") or "").strip()
-        problems = []
-        if stall is None:
-            problems.append(str(_("no such stall in this market")))
-        if not txn or len(txn) > 100:
-            problems.append(str(_("the transaction id is missing or too long")))
-        if not amount_text.isdigit() or int(amount_text) <= 0:
-            problems.append(str(_("the amount must be a positive whole number of đồng")))
-        try:
-            when = _parse_time(record.get("time") or "")
-        except ValueError:
-            problems.append(str(_("the time must be written YYYY-MM-DD HH:MM")))
-        if problems:
-            errors.append(str(_("Line %(line)s: %(problems)s.")
-                              % {"line": line, "problems": "; ".join(problems)}))
-            continue
-        if txn in seen:
-            continue  # the same transaction twice in one file
-        seen.add(txn)
-        assert stall is not None
-        rows.append(StallTransaction(stall=stall, bank_txn_id=txn, occurred_at=when,
-                                     amount=int(amount_text)))
-    if errors:
-        raise FeedInvalid(errors)
+    records = records_from_table(read_csv(text, refused=FeedInvalid), columns=FEED_COLUMNS,
+                                 max_rows=MAX_FEED_ROWS, refused=FeedInvalid)
+    rows = check_rows(records, _feed_check(market), refused=FeedInvalid)
     known = set(StallTransaction.objects.filter(
         bank_txn_id__in=[r.bank_txn_id for r in rows]).values_list("bank_txn_id", flat=True))
     new = [r for r in rows if r.bank_txn_id not in known]

@@ -1,7 +1,7 @@
 """VietQR (NAPAS, EMVCo merchant-presented QR) payloads: encode, decode, check.
 
 Pure Python, no Django: the command line, the payment pages, the tests and the market QR
-sheets all use this one codec. See DOMAIN.md §9 and docs/payments.md.
+sheets all use this one codec. See docs/domain.md §9 and docs/payments.md.
 
 A payload is a sequence of fields, each ID (2 digits) + length (2 digits) + value. Fields
 are written in ascending ID order (00, 01, 38, 53, 54, 58, 62, 63), as NAPAS' own

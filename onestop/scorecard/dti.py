@@ -1,6 +1,6 @@
 """DTI arithmetic (Decision 922/QĐ-BTTTT): pure functions, no database.
 
-DTI = Σ (sub-index value × weight) ÷ 1000, values normalised 0–1 (DOMAIN §8). Units are
+DTI = Σ (sub-index value × weight) ÷ 1000, values normalised 0–1 (docs/domain.md §8). Units are
 ranked by their DTI rounded to 4 decimals, as published: two units showing the same DTI
 share a rank, with standard competition ranking (1, 2, 2, 4). The rank change compares with
 the unit's rank among the units of the previous year: "+10" (up ten places), "-2", "0", or
@@ -9,8 +9,6 @@ the unit's rank among the units of the previous year: "+10" (up ten places), "-2
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -18,10 +16,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from onestop.core.errors import ValidationFailed
+from onestop.core.csvimport import Record, RowInvalid, check_rows, records_from_table
 
 FOUR = Decimal("0.0001")
 TOTAL_WEIGHT = Decimal(1000)
+MAX_ROWS = 20_000  # units × years; the national table is 63 provinces a year
 
 
 @dataclass(frozen=True)
@@ -104,64 +103,48 @@ def rank_year(rows: Iterable[Row], weights: Weights, year: int | None = None
     return lines
 
 
-def _decimal(raw: Any, *, where: str) -> Decimal:
+def _decimal(raw: Any, *, code: str) -> Decimal:
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
     except (InvalidOperation, ValueError) as exc:
-        raise ValidationFailed(_("%(where)s: %(value)s is not a number."),
-                               where=where, value=raw) from exc
+        raise RowInvalid(_("%(code)s: %(value)s is not a number")
+                         % {"code": code, "value": raw}) from exc
     if not value.is_finite() or value < 0 or value > 1:
-        raise ValidationFailed(_("%(where)s: values are normalised between 0 and 1, got "
-                                 "%(value)s."), where=where, value=raw)
+        raise RowInvalid(_("%(code)s: values are normalised between 0 and 1, got %(value)s")
+                         % {"code": code, "value": raw})
     return value
 
 
 def parse_records(records: Iterable[Sequence[Any]], weights: Weights) -> list[Row]:
-    """Rows of a table whose first record is the header unit,year,<sub-index codes…>."""
-    it = iter(records)
-    header = [str(h or "").strip().lower() for h in next(it, [])]
-    expected = ["unit", "year", *weights.codes]
-    if header[:len(expected)] != expected:
-        raise ValidationFailed(_("The header must be: %(header)s."), header=",".join(expected))
-    out: list[Row] = []
+    """Rows of a table whose header names unit, year and the sub-index codes (any order);
+    refused whole, naming every failing line (onestop.core.csvimport)."""
+    table = records_from_table(records, columns=["unit", "year", *weights.codes],
+                               max_rows=MAX_ROWS)
     seen: set[tuple[str, int]] = set()
-    for number, record in enumerate(it, start=2):
-        cells = list(record) + [None] * (len(expected) - len(record))
-        if all(c in (None, "") for c in cells):
-            continue
-        where = _("line %(n)s") % {"n": number}
-        unit = str(cells[0] or "").strip()
+
+    def check(record: Record) -> Row:
+        problems: list[str] = []
+        unit = record.text("unit")
         if not unit:
-            raise ValidationFailed(_("%(where)s: the unit is missing."), where=where)
+            problems.append(_("the unit is missing"))
+        year: int | None = None
         try:
-            year = int(str(cells[1]).strip())
-        except ValueError as exc:
-            raise ValidationFailed(_("%(where)s: the year is not a whole number."),
-                                   where=where) from exc
-        if (unit, year) in seen:
-            raise ValidationFailed(_("%(where)s: %(unit)s appears twice for %(year)s."),
-                                   where=where, unit=unit, year=year)
+            year = int(record.text("year"))
+        except ValueError:
+            problems.append(_("the year is not a whole number"))
+        values: dict[str, Decimal] = {}
+        for code in weights.codes:
+            try:
+                values[code] = _decimal(record.values.get(code), code=code)
+            except RowInvalid as exc:
+                problems += exc.problems
+        if year is not None and unit and (unit, year) in seen:
+            problems.append(_("%(unit)s appears twice for %(year)s")
+                            % {"unit": unit, "year": year})
+        if problems:
+            raise RowInvalid(*problems)
+        assert year is not None
         seen.add((unit, year))
-        values = {code: _decimal(cells[2 + i], where=f"{where}, {code}")
-                  for i, code in enumerate(weights.codes)}
-        out.append(Row(unit=unit, year=year, values=values))
-    return out
+        return Row(unit=unit, year=year, values=values)
 
-
-def read_csv(data: bytes) -> list[list[str]]:
-    text = data.decode("utf-8-sig")
-    return [row for row in csv.reader(io.StringIO(text))]
-
-
-def read_xlsx(data: bytes) -> list[list[Any]]:
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    sheet = book.worksheets[0]
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def read_table(data: bytes, filename: str) -> list[list[Any]]:
-    if filename.lower().endswith(".xlsx"):
-        return read_xlsx(data)
-    return read_csv(data)
+    return check_rows(table, check)

@@ -1,12 +1,12 @@
 """The frameworks shipped with onestop, as plain data (the seed migration keeps its own copy).
 
-SERVICE_INDEX_766_2022: the group maxima are Decision 766/QĐ-TTg's (DOMAIN §7); the split
+SERVICE_INDEX_766_2022: the group maxima are Decision 766/QĐ-TTg's (docs/domain.md §7); the split
 of a group's points between its indicators was NOT found in an authoritative source and is
 onestop's choice, stored as data: change the rows (or add a framework) when the official
 split is known. Thresholds are fractions (0.8 = full score at ≥ 80 %).
 
 DTI_2022: the eight scored sub-indices of Decision 922/QĐ-BTTTT (2022) and their weights
-(DOMAIN §8), summing to 1000.
+(docs/domain.md §8), summing to 1000.
 """
 
 from __future__ import annotations

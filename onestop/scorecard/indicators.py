@@ -3,7 +3,7 @@
 Points and thresholds are data (IndicatorDefinition rows of a Framework); this module says
 how the platform measures each code (a numerator and a denominator from the roll-up counts
 and the catalog) or that it cannot (entered by hand with evidence: ManualValue).
-Scoring (DOMAIN §7): below its threshold an indicator scores rate × max ÷ threshold, at or
+Scoring (docs/domain.md §7): below its threshold an indicator scores rate × max ÷ threshold, at or
 above it the full max; Decimal arithmetic, points rounded half-up to 0.01.
 """
 

@@ -24,7 +24,7 @@ from onestop.feedback.models import Feedback
 
 
 class Group(models.TextChoices):
-    """The five groups of Decision 766/QĐ-TTg (DOMAIN §7)."""
+    """The five groups of Decision 766/QĐ-TTg (docs/domain.md §7)."""
 
     PUBLICITY = "publicity", _("Publicity and transparency")
     PROGRESS = "progress", _("Progress and results")
@@ -76,7 +76,7 @@ class IndicatorDefinition(models.Model):
     """Points and threshold of one indicator in one framework.
 
     Below its threshold an indicator scores rate × max ÷ threshold, at or above it the full
-    max (DOMAIN §7). What the indicator measures lives in onestop.scorecard.indicators,
+    max (docs/domain.md §7). What the indicator measures lives in onestop.scorecard.indicators,
     found by `code`; the numbers here are data.
     """
 

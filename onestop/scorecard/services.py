@@ -21,6 +21,7 @@ from onestop.agencies.models import Agency, Role
 from onestop.agencies.selectors import roles_of
 from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
+from onestop.core.csvimport import read_table
 from onestop.core.errors import NotAllowed, ValidationFailed
 
 from . import dti as d
@@ -166,11 +167,7 @@ def dti_import(*, actor: Any, data: bytes, filename: str, framework_code: str | 
     _require_manager(actor)
     fw = _framework(framework_code)
     weights = dti_weights(fw.code)
-    try:
-        rows = d.parse_records(d.read_table(data, filename), weights)
-    except (ValueError, KeyError, OSError) as exc:
-        raise ValidationFailed(_("The file could not be read: %(error)s"), error=str(exc)) \
-            from exc
+    rows = d.parse_records(read_table(data, filename), weights)
     subs = {s.code: s for s in fw.subindices.all()}
     at = now_or(at)
     result = ImportResult()

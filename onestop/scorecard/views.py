@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 
 from onestop.agencies.models import Agency
 from onestop.backoffice.views import page
+from onestop.core.csvimport import ImportRefused
 from onestop.core.errors import DomainError
 
 from . import charts, selectors, services, tables
@@ -199,6 +200,8 @@ def dti_page(request: HttpRequest) -> HttpResponse:
             try:
                 result = services.dti_import(actor=request.user, data=upload.read(),
                                              filename=upload.name)
+            except ImportRefused as exc:
+                form.add_error(None, [str(exc), *exc.errors])
             except DomainError as exc:
                 form.add_error(None, str(exc))
             else:

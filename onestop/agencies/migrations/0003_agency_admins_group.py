@@ -1,7 +1,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-# What an agency admin manages in the Django admin (DOMAIN §1: the catalog, process steps,
+# What an agency admin manages in the Django admin (docs/domain.md §1: the catalog, process steps,
 # staff and calendar overrides). Row-level narrowing to their own agencies is in the admin.
 PERMISSIONS = {
     "catalog": {

@@ -173,7 +173,7 @@ def deadline_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
                 pk=dossier.pk, due_soon_flagged_at__isnull=True
             ).update(due_soon_flagged_at=now)
     # An apology is prepared while there is still time to send it before the deadline
-    # (DOMAIN §6), and for any overdue dossier; once per appointment, so a dismissed draft
+    # (docs/domain.md §6), and for any overdue dossier; once per appointment, so a dismissed draft
     # is not prepared again until the appointment changes.
     apologies = 0
     already = ApologyLetter.objects.filter(

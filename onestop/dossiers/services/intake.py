@@ -142,7 +142,7 @@ def _plan_receipt(dossier: Dossier, *, at: datetime.datetime) -> list[DossierSte
     dossier.code = next_dossier_code(agency=dossier.receiving_agency, day=day)
     dossier.received_at = at
     version = dossier.procedure_version
-    # A period counts from the moment a complete dossier is received (DOMAIN §6).
+    # A period counts from the moment a complete dossier is received (docs/domain.md §6).
     appointment = cal.add_seconds(at, cal.days_to_seconds(version.processing_days))
     dossier.appointment_at = dossier.original_appointment_at = appointment
     moment = at

@@ -111,7 +111,7 @@ def dossier_approve(
         raise ValidationFailed(_("Steps remain before approval: hand the dossier over."))
     _finish_current_step(dossier, actor=actor, at=at, note=note)
     dossier.status = to
-    dossier.finished_at = at  # the processing end used for "on time" (DOMAIN §6)
+    dossier.finished_at = at  # the processing end used for "on time" (docs/domain.md §6)
     record(dossier=dossier, action=Action.APPROVE, actor=actor, from_status=Status.IN_PROCESS,
            fields=["status", "current_step", "finished_at"], at=at, reason=note,
            data={"on_time": at <= appointment_of(dossier)})

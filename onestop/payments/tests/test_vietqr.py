@@ -1,4 +1,4 @@
-"""The VietQR codec (DOMAIN §9): published vectors, round trips, corruption, the CLI."""
+"""The VietQR codec (docs/domain.md §9): published vectors, round trips, corruption, the CLI."""
 
 import json
 import string

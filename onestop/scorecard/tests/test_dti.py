@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils.translation import override
 
+from onestop.core.csvimport import ImportRefused, read_table
 from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.scorecard import dti, services
 from onestop.scorecard.models import DtiUnit, DtiValue
@@ -132,3 +134,16 @@ def test_digital_government_is_filled_from_the_service_index_with_provenance(
     with pytest.raises(ValidationFailed):
         services.dti_value_set(actor=office, unit=unit, year=2026, subindex=value.subindex,
                                value="1.2")
+
+
+@pytest.mark.django_db
+def test_a_dti_file_with_several_bad_lines_names_each_of_them(tmp_path):
+    weights = services.dti_weights("2022")
+    header = ",".join(["unit", "year", *weights.codes])
+    good = ",".join(["Cần Thơ", "2022", *["0.5"] * len(weights.codes)])
+    bad_year = ",".join(["Hậu Giang", "năm", *["0.5"] * len(weights.codes)])
+    bad_value = ",".join(["Sóc Trăng", "2022", "1.5", *["0.5"] * (len(weights.codes) - 1)])
+    data = "\n".join([header, good, bad_year, bad_value]).encode()
+    with override("en"), pytest.raises(ImportRefused) as caught:
+        dti.parse_records(read_table(data, "dti.csv"), weights)
+    assert [error.split(":")[0] for error in caught.value.errors] == ["Line 3", "Line 4"]

@@ -1,4 +1,4 @@
-"""`onestop vietqr encode|decode`: VietQR payloads (DOMAIN §9) on the command line.
+"""`onestop vietqr encode|decode`: VietQR payloads (docs/domain.md §9) on the command line.
 
     onestop vietqr encode --bin 970415 --account 0011001932418 --amount 120000 \
         --purpose "ung ho lu lut"

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from onestop.core.csvimport import ImportRefused, read_table
 from onestop.core.errors import DomainError
 from onestop.scorecard import dti, services
 
@@ -38,6 +39,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['action']}")(**options)
+        except ImportRefused as exc:
+            raise CommandError("\n".join([str(exc), *exc.errors])) from exc
         except DomainError as exc:
             raise CommandError(str(exc)) from exc
 
@@ -49,7 +52,7 @@ class Command(BaseCommand):
 
     def _rank(self, *, file: str, framework: str, year: int | None, **_: Any) -> None:
         weights = services.dti_weights(framework)
-        rows = dti.parse_records(dti.read_table(self._read(file), file), weights)
+        rows = dti.parse_records(read_table(self._read(file), file), weights)
         for line in dti.rank_year(rows, weights, year):
             self.stdout.write(line.tsv())
 
