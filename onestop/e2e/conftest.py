@@ -40,12 +40,12 @@ REASON = _why_not()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not REASON:
-        return
     here = Path(__file__).parent
     for item in items:
         if here in Path(str(item.fspath)).parents:
-            item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {REASON}"))
+            item.add_marker(pytest.mark.slow)  # every browser test (pytest -m "not slow")
+            if REASON:
+                item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {REASON}"))
 
 
 @pytest.fixture(scope="module")

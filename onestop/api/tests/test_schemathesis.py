@@ -67,6 +67,7 @@ def _headers(case: Any, tokens: dict[str, str]) -> dict[str, str]:
     return {"Authorization": f"Bearer {tokens[audience]}"}
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
 @hsettings(max_examples=45, deadline=None, derandomize=True,
@@ -76,6 +77,7 @@ def test_authenticated_requests_never_break_the_api(case: Any, tokens: dict[str,
     case.call_and_validate(headers=_headers(case, tokens), checks=CHECKS)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 @schema.parametrize()
 @hsettings(max_examples=20, deadline=None, derandomize=True,
@@ -85,6 +87,7 @@ def test_anonymous_requests_never_break_the_api(case: Any, tokens: dict[str, str
     case.call_and_validate(checks=CHECKS)
 
 
+@pytest.mark.slow
 def test_at_least_a_thousand_requests_were_generated() -> None:
     # Runs after the two tests above in file order; a skipped or shrunk run shows here.
     if CALLS["count"] == 0:

@@ -10,21 +10,21 @@ from django.core.exceptions import ImproperlyConfigured
 
 from onestop.settings import env_int, env_optional_bool
 
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parents[2]  # onestop/
 
 
 def test_code_reads_settings_without_a_second_default():
     # `getattr(settings, "X", default)` writes a default outside settings.py, where it drifts
     # from the real one: code reads settings.X.
     offenders = []
-    for path in ROOT.rglob("*.py"):
+    for path in PACKAGE.rglob("*.py"):
         if "tests" in path.parts or "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                     and node.func.id == "getattr" and len(node.args) == 3
                     and isinstance(node.args[0], ast.Name) and node.args[0].id == "settings"):
-                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     assert not offenders
 
 

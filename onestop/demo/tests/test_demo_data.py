@@ -15,7 +15,7 @@ from onestop.demo.loader import demo_is_loaded, demo_load
 from onestop.dossiers.models import Dossier, Status
 from onestop.testing import vn
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # each test loads a demo city
 
 NOW = vn(2026, 3, 20, 10)  # a Friday morning; the demo covers the 90 days before it
 

@@ -7,7 +7,7 @@ from onestop.demo.loader import demo_load
 from onestop.feedback.models import Feedback, FeedbackState, Rating
 from onestop.testing import vn
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads a demo city
 
 NOW = vn(2026, 3, 20, 10)
 

@@ -24,6 +24,7 @@ except ImportError:
     MISSING = "Playwright is not installed"
 
 pytestmark = [
+    pytest.mark.slow,
     pytest.mark.skipif(bool(MISSING), reason=MISSING or "-"),
     # No serialized_rollback: after another transactional test re-created the content
     # types, restoring them fails on duplicate keys; this test needs no migration seeds.

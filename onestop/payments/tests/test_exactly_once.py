@@ -54,6 +54,7 @@ def _stream(payments, rng):
     return first + rest
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_shuffled_stream_of_notifications_settles_each_payment_exactly_once(world):
     rng = random.Random(766)

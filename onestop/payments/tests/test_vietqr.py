@@ -71,6 +71,7 @@ payloads = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(payloads)
 def test_encode_then_decode_gives_the_same_fields(qr):
@@ -80,6 +81,7 @@ def test_encode_then_decode_gives_the_same_fields(qr):
     assert v.encode(back) == payload
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(payloads, st.data())
 def test_any_single_character_change_is_detected(qr, data):
@@ -123,6 +125,7 @@ def test_cli_decode_exits_2_on_a_bad_payload(payload):
     assert "invalid VietQR" in str(caught.value)
 
 
+@pytest.mark.slow
 def test_cli_exit_status_is_2_for_the_real_command():
     import subprocess
     import sys
