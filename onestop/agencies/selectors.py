@@ -47,3 +47,13 @@ def dossier_scope(*, user: Any) -> Q:
     if not ids:
         return Q(pk__in=[])
     return Q(handling_agency_id__in=ids) | Q(receiving_agency_id__in=ids)
+
+
+def memberships_of(*, user: Any) -> list[Membership]:
+    """A staff user's roles with their agencies, for the page header (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        Membership.objects.filter(user=user, agency__is_active=True)
+        .select_related("agency").order_by("agency__name", "role")
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onestop.backoffice.views import page, staff_required
+from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError
 from onestop.payments.money import digits
 

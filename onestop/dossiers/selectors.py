@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.agencies.models import Membership, Role
+from onestop.agencies.models import Role
 from onestop.agencies.selectors import agencies_with_role, dossier_scope, has_role, roles_of
 from onestop.core.calendars import calendar_for
 from onestop.core.models import AuditEvent
@@ -271,16 +271,6 @@ def staff_for_step(*, agency_id: int, role: str) -> QuerySet[Any]:
         )
         .distinct()
         .order_by("full_name", "username")
-    )
-
-
-def memberships_of(*, user: Any) -> list[Membership]:
-    """A staff user's roles with their agencies, for the page header (one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    return list(
-        Membership.objects.filter(user=user, agency__is_active=True)
-        .select_related("agency").order_by("agency__name", "role")
     )
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from onestop.backoffice.views import page, staff_required
+from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError
 from onestop.core.ratelimit import lookup_over_limit
 from onestop.dossiers.models import Status

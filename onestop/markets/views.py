@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop.backoffice.views import page, staff_required
+from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError
 from onestop.payments.money import digits
 

@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onestop.backoffice.views import page, staff_required
+from onestop.accounts.decorators import page, staff_required
 
 from . import selectors, services
 

@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onestop.backoffice.views import page, staff_required
+from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError, ValidationFailed
 from onestop.dossiers import selectors as dossier_selectors
 

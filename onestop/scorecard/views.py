@@ -25,8 +25,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from onestop.accounts.decorators import page
 from onestop.agencies.models import Agency
-from onestop.backoffice.views import page
 from onestop.core.csvimport import ImportRefused
 from onestop.core.errors import DomainError
 
