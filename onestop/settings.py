@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "onestop.billing",
     "onestop.markets",
     "onestop.ops",
+    "onestop.sandbox",
 ]
 
 MIDDLEWARE = [

@@ -114,7 +114,7 @@ def _out(payment: Payment) -> dict[str, Any]:
     paid = [r for r in receipts if r.kind == Receipt.Kind.PAYMENT]
     redirect_url = None
     if payment.state == Payment.State.PENDING and payment.provider in ("gateway", "sandbox"):
-        back = settings.PUBLIC_BASE_URL + reverse("payments:gateway_return",
+        back = settings.PUBLIC_BASE_URL + reverse("portal:pay_return",
                                                   args=[payment.reference])
         url = providers.get(payment.provider).start(payment, return_url=back).url
         redirect_url = url if url.startswith("http") else settings.PUBLIC_BASE_URL + url
@@ -131,9 +131,9 @@ def _out(payment: Payment) -> dict[str, Any]:
         "receipts": [{"number": r.number, "kind": r.kind, "amount": r.amount,
                       "issued_at": r.issued_at,
                       "pdf_url": settings.PUBLIC_BASE_URL + reverse(
-                          "payments:receipt_pdf", args=[payment.reference, r.number])}
+                          "portal:receipt_pdf", args=[payment.reference, r.number])}
                      for r in receipts],
-        "pay_url": settings.PUBLIC_BASE_URL + reverse("payments:pay", args=[payment.reference]),
+        "pay_url": settings.PUBLIC_BASE_URL + reverse("portal:pay", args=[payment.reference]),
         "redirect_url": redirect_url,
         "qr_url": reverse("api-v1:payment_qr", args=[payment.reference]),
     }

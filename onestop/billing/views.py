@@ -73,7 +73,7 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "billing/lookup.html", {
             "billers": selectors.active_billers(), "error": str(exc), "rows": [],
         }, status=exc.http_status)
-    return redirect("payments:pay", reference=payment.reference)
+    return redirect("portal:pay", reference=payment.reference)
 
 
 @staff_required

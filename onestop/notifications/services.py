@@ -252,7 +252,7 @@ def notify_payment_flagged(*, payment: Any, at: datetime.datetime) -> int:
     key = f"staff:payment:{payment.pk}:flagged:{payment.provider}:{payment.provider_txn_id}"
     return notify(event=Event.PAYMENT_FLAGGED, event_key=key[:120],
                   recipients=staff_recipients(users=users), context=context,
-                  link=_backoffice_link("payments:staff_payment", payment.reference),
+                  link=_backoffice_link("backoffice:payment", payment.reference),
                   dossier=payment.dossier if payment.dossier_id else None, at=at)
 
 

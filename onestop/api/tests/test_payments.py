@@ -63,6 +63,19 @@ def test_same_key_and_body_gives_the_same_payment_and_another_body_is_refused(an
     assert Payment.objects.filter(dossier=dossier).count() == 1
 
 
+def test_the_payment_is_for_what_the_dossier_owes_and_needs_a_signed_in_citizen(an):
+    # Ported from the hand-made /payments/api/ endpoint this API replaced: the amount is the
+    # dossier's outstanding fees, and without a token nothing is created.
+    _user, auth, dossier = an
+    client = Client()
+    assert start(client, dossier.pk, {}, "k-anon").status_code == 401
+    assert Payment.objects.count() == 0
+    first = start(client, dossier.pk, auth, "k-1")
+    assert first.status_code == 201
+    assert (first.json()["amount"], first.json()["currency"]) == (8000, "VND")
+    assert first.json()["pay_url"].endswith(f"/thanh-toan/{first.json()['reference']}/")
+
+
 def test_the_key_is_required(an):
     _user, auth, dossier = an
     r = Client().post(f"/api/v1/dossiers/{dossier.pk}/payments", {"provider": "vietqr"},

@@ -87,7 +87,7 @@ def verify_with_sandbox(params: Mapping[str, str]) -> bool | None:
 def gateway_url() -> str:
     if settings.ONESTOP_GATEWAY_URL:
         return str(settings.ONESTOP_GATEWAY_URL)
-    return settings.PUBLIC_BASE_URL + reverse("payments:sandbox_gateway")
+    return settings.PUBLIC_BASE_URL + reverse("sandbox:gateway")
 
 
 def stamp(moment: datetime.datetime) -> str:

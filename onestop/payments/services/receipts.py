@@ -125,7 +125,7 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
          "amount": digits(line.amount)}
         for line in payment.lines.select_related("item").order_by("id")
     ]
-    status_url = settings.PUBLIC_BASE_URL + reverse("payments:pay", args=[payment.reference])
+    status_url = settings.PUBLIC_BASE_URL + reverse("portal:pay", args=[payment.reference])
     from onestop.core.qr import qr_svg_data_uri
 
     return {

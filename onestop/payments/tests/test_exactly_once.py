@@ -189,25 +189,3 @@ def test_the_same_idempotency_key_gives_the_same_payment(world):
     other = services.payment_for_dossier(dossier_id=d.pk, creator=world.centre_leader,
                                          idempotency_key="k-1")
     assert other.created and other.payment.pk != first.payment.pk
-
-
-@pytest.mark.django_db
-def test_the_api_honours_the_idempotency_key_header(world, client):
-    d = world.receive()
-    client.force_login(world.city.officer)
-    url = f"/payments/api/dossiers/{d.pk}/payments/"
-    headers = {"Idempotency-Key": "abc-123"}
-    first = client.post(url, data={"provider": "vietqr"}, content_type="application/json",
-                        headers=headers)
-    again = client.post(url, data={"provider": "vietqr"}, content_type="application/json",
-                        headers=headers)
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert first.json()["reference"] == again.json()["reference"]
-    assert first.json()["amount"] == 13000
-    clash = client.post(url, data={"provider": "gateway"}, content_type="application/json",
-                        headers=headers)
-    assert clash.status_code == 422
-    assert client.post(url, data={}, content_type="application/json").status_code == 400
-    client.logout()
-    assert client.post(url, data={}, content_type="application/json",
-                       headers=headers).status_code == 401

@@ -24,7 +24,7 @@ def test_a_forged_bank_notification_is_refused_with_401_and_logged(world, client
     payment = world.payment(world.receive())
     body = json.dumps({"transaction_id": "FT1", "amount": payment.amount,
                        "reference": payment.reference}).encode()
-    response = client.post(reverse("payments:webhook", args=["vietqr"]), data=body,
+    response = client.post(reverse("partners:payment_webhook", args=["vietqr"]), data=body,
                            content_type="application/json",
                            headers={"X-Signature": vietqr.sign(body, key=b"guess")})
     assert response.status_code == 401
@@ -38,11 +38,11 @@ def test_a_forged_bank_notification_is_refused_with_401_and_logged(world, client
 def test_an_unsigned_or_forged_gateway_ipn_is_refused(world, client):
     payment = world.payment(world.receive())
     forged = gateway_incoming(payment.reference, payment.amount, "GW1", forged=True).query
-    response = client.get(reverse("payments:webhook", args=["gateway"]), data=forged)
+    response = client.get(reverse("partners:payment_webhook", args=["gateway"]), data=forged)
     assert response.status_code == 401
     assert response.json()["RspCode"] == "97"
     unsigned = {k: v for k, v in forged.items() if k != gateway.HASH}
-    assert client.get(reverse("payments:webhook", args=["gateway"]),
+    assert client.get(reverse("partners:payment_webhook", args=["gateway"]),
                       data=unsigned).status_code == 401
     assert PaymentNotification.objects.filter(outcome=Out.FORGED).count() == 2
 
@@ -50,7 +50,7 @@ def test_an_unsigned_or_forged_gateway_ipn_is_refused(world, client):
 def test_a_signed_notification_through_http_settles(world, client):
     payment = world.payment(world.receive())
     incoming = bank_incoming(payment.reference, payment.amount, "FT77")
-    response = client.post(reverse("payments:webhook", args=["vietqr"]), data=incoming.body,
+    response = client.post(reverse("partners:payment_webhook", args=["vietqr"]), data=incoming.body,
                            content_type="application/json", headers=dict(incoming.headers))
     assert response.status_code == 200 and response.json()["outcome"] == "settled"
     payment.refresh_from_db()
@@ -168,7 +168,7 @@ def test_sandbox_notifications_are_marked_and_refused_when_the_sandbox_is_off(wo
 def test_the_gateway_return_url_is_verified_but_never_settles(world, client):
     payment = world.payment(world.receive())
     params = gateway_incoming(payment.reference, payment.amount, "GW1").query
-    url = reverse("payments:gateway_return", args=[payment.reference])
+    url = reverse("portal:pay_return", args=[payment.reference])
     response = client.get(url, data=params)
     assert response.status_code == 200
     assert response["Refresh"]
@@ -198,7 +198,7 @@ def test_a_lost_ipn_is_found_by_the_status_query(world):
 def test_the_sandbox_gateway_round_trip(world, client):
     d = world.receive()
     payment = world.payment(d)
-    response = client.post(reverse("payments:pay", args=[payment.reference]),
+    response = client.post(reverse("portal:pay", args=[payment.reference]),
                            {"provider": "gateway"})
     assert response.status_code == 302
     location = response["Location"]
@@ -206,7 +206,7 @@ def test_the_sandbox_gateway_round_trip(world, client):
     page = client.get(location)
     assert page.status_code == 200
     params = {k: v for k, v in page.context["params"].items()}
-    back = client.post(reverse("payments:sandbox_gateway"), {**params, "choice": "pay"})
+    back = client.post(reverse("sandbox:gateway"), {**params, "choice": "pay"})
     assert back.status_code == 302
     assert f"/thanh-toan/{payment.reference}/ket-qua/" in back["Location"]
     payment.refresh_from_db()
@@ -223,7 +223,7 @@ def test_a_tampered_gateway_request_is_refused_by_the_sandbox_gateway(world, cli
 
 def test_the_sandbox_page_sends_real_signed_notifications(world, client):
     payment = world.payment(world.receive())
-    url = reverse("payments:sandbox_pay", args=[payment.reference])
+    url = reverse("sandbox:pay", args=[payment.reference])
     assert client.get(url).status_code == 200
     client.post(url, {"action": "forged"})
     assert PaymentNotification.objects.filter(outcome=Out.FORGED).count() == 1
@@ -238,7 +238,7 @@ def test_the_sandbox_page_sends_real_signed_notifications(world, client):
 def test_the_sandbox_is_404_when_off(world, client, settings):
     payment = world.payment(world.receive())
     settings.ONESTOP_PAYMENT_SANDBOX = False
-    assert client.get(reverse("payments:sandbox_pay", args=[payment.reference])).status_code == 404
+    assert client.get(reverse("sandbox:pay", args=[payment.reference])).status_code == 404
 
 
 def test_sandbox_delivery_over_http_is_optional(world, settings, monkeypatch):

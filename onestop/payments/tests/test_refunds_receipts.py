@@ -42,7 +42,7 @@ def test_receipt_numbers_are_consecutive_per_agency_and_year(world):
 def test_the_receipt_pdf_states_number_amount_in_words_and_sandbox(world, client):
     payment = _paid(world)
     receipt = Receipt.objects.get(payment=payment)
-    response = client.get(reverse("payments:receipt_pdf", args=[payment.reference,
+    response = client.get(reverse("portal:receipt_pdf", args=[payment.reference,
                                                                  receipt.number]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
@@ -105,36 +105,36 @@ def test_staff_pages_show_fees_payments_and_refunds(world, client):
     city = world.city
     d = world.receive()
     client.force_login(city.officer)
-    fees = client.get(reverse("payments:staff_dossier", args=[d.pk]))
+    fees = client.get(reverse("backoffice:dossier_fees", args=[d.pk]))
     assert fees.status_code == 200 and "13.000" in fees.content.decode()
-    response = client.post(reverse("payments:staff_dossier", args=[d.pk]),
+    response = client.post(reverse("backoffice:dossier_fees", args=[d.pk]),
                            {"action": "link", "idempotency_key": "x1"})
     assert response.status_code == 302
     payment = Payment.objects.get(dossier=d)
     receive("vietqr", bank_incoming(payment.reference, 20000, "FT1"))  # over-payment
-    listing = client.get(reverse("payments:staff_list") + "?state=flagged")
+    listing = client.get(reverse("backoffice:payments") + "?state=flagged")
     assert payment.reference in listing.content.decode()
-    client.post(reverse("payments:staff_payment", args=[payment.reference]),
+    client.post(reverse("backoffice:payment", args=[payment.reference]),
                 {"action": "resolve", "decision": "refund_difference", "reason": "Nộp thừa"})
     payment.refresh_from_db()
     assert payment.state == Payment.State.SUCCEEDED
     client.force_login(world.centre_leader)
-    refunds = client.get(reverse("payments:staff_refunds"))
+    refunds = client.get(reverse("backoffice:refunds"))
     refund = Refund.objects.get()
     assert refunds.status_code == 200 and payment.reference in refunds.content.decode()
-    client.post(reverse("payments:staff_refund_decide", args=[refund.pk, "approve"]))
+    client.post(reverse("backoffice:refund_decide", args=[refund.pk, "approve"]))
     refund.refresh_from_db()
     assert refund.state == Refund.State.APPROVED
 
 
 def test_the_citizen_page_shows_qr_account_in_words_and_refreshes(world, client):
     payment = world.payment(world.receive())
-    response = client.get(reverse("payments:pay", args=[payment.reference]))
+    response = client.get(reverse("portal:pay", args=[payment.reference]))
     body = response.content.decode()
     assert response.status_code == 200 and response["Refresh"] == "5"
     assert "<svg" in body and "0011001932418" in body and "Mười ba nghìn đồng" in body
     assert "VietinBank" in body and payment.reference in body
     receive("vietqr", bank_incoming(payment.reference, payment.amount, "FT1"))
-    response = client.get(reverse("payments:pay", args=[payment.reference]))
+    response = client.get(reverse("portal:pay", args=[payment.reference]))
     assert "Refresh" not in response
     assert Receipt.objects.get().number in response.content.decode()

@@ -1,4 +1,4 @@
-"""Template helpers of the installable web app (see onestop.portal.views_pwa)."""
+"""Template helpers of the installable web app (see onestop.portal.views.pwa)."""
 
 from __future__ import annotations
 

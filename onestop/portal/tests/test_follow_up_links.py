@@ -94,10 +94,10 @@ def test_fees_due_offer_online_payment_and_the_button_reuses_one_payment(client,
     response = client.post(pay_url)
     payment = Payment.objects.get(dossier=d)
     assert response.status_code == 302
-    assert response["Location"] == reverse("payments:pay", args=[payment.reference])
+    assert response["Location"] == reverse("portal:pay", args=[payment.reference])
     assert payment.amount == page.context["owed"]
     # The page now links straight to that payment; pressing again makes no second one.
-    assert reverse("payments:pay", args=[payment.reference]) in client.get(
+    assert reverse("portal:pay", args=[payment.reference]) in client.get(
         f"/ho-so-cua-toi/{d.pk}/").content.decode()
     client.post(pay_url)
     assert Payment.objects.filter(dossier=d).count() == 1

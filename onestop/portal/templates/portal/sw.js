@@ -1,4 +1,4 @@
-/* onestop service worker, shell {{ version }}. Served by onestop.portal.views_pwa at /sw.js.
+/* onestop service worker, shell {{ version }}. Served by onestop.portal.views.pwa at /sw.js.
  *
  * What it keeps, and nothing else:
  *  - the app shell (stylesheets, icons, the offline page): cache first, renewed with each

@@ -1,4 +1,4 @@
-"""Back-office payment pages: a dossier's fees, cash, the agency's payments, flagged
+"""Payments in the back office: a dossier's fees, cash, the agency's payments, flagged
 payments to decide, refunds to approve. Thin: parse the POST, call one service, redirect."""
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from django.views.decorators.http import require_POST
 from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError, ValidationFailed
 from onestop.dossiers import selectors as dossier_selectors
-
-from . import selectors, services
-from .models import Payment, Refund
-from .money import digits
+from onestop.payments import selectors, services
+from onestop.payments.models import Payment, Refund
+from onestop.payments.money import digits
 
 
 def _int(value: str | None) -> int:
@@ -50,17 +49,17 @@ def dossier_fees(request: HttpRequest, pk: int) -> HttpResponse:
                 created = services.payment_for_dossier(
                     dossier_id=dossier.pk, creator=request.user,
                     idempotency_key=request.POST.get("idempotency_key", ""))
-                return redirect("payments:staff_payment", reference=created.payment.reference)
+                return redirect("backoffice:payment", reference=created.payment.reference)
             else:
                 raise Http404("Unknown action.")
         except DomainError as exc:
             messages.error(request, str(exc))
-        return redirect("payments:staff_dossier", pk=dossier.pk)
+        return redirect("backoffice:dossier_fees", pk=dossier.pk)
     items = selectors.fee_items_of(dossier_id=dossier.pk)
     owed = services.outstanding(dossier_id=dossier.pk)
     import uuid
 
-    return page(request, "payments/staff/dossier_fees.html", {
+    return page(request, "backoffice/payments/dossier_fees.html", {
         "dossier": dossier, "items": items, "owed": owed, "owed_digits": digits(owed),
         "payments": selectors.payments_of_dossier(dossier_id=dossier.pk),
         "open_payment": selectors.open_payment_for_dossier(dossier_id=dossier.pk),
@@ -75,7 +74,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
         state = ""
     rows = selectors.payments_for(user=request.user, state=state)
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
-    return page(request, "payments/staff/list.html", {
+    return page(request, "backoffice/payments/list.html", {
         "page_obj": page_obj, "state": state, "states": Payment.State.choices,
         "flagged_count": selectors.payments_for(user=request.user,
                                                 state=Payment.State.FLAGGED).count(),
@@ -106,8 +105,8 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
                 raise Http404("Unknown action.")
         except DomainError as exc:
             messages.error(request, str(exc))
-        return redirect("payments:staff_payment", reference=payment.reference)
-    return page(request, "payments/staff/payment.html", {
+        return redirect("backoffice:payment", reference=payment.reference)
+    return page(request, "backoffice/payments/payment.html", {
         "payment": payment, "receipts": selectors.receipts_of(payment),
         "lines": list(payment.lines.select_related("item")),
         "notifications": list(payment.notifications.order_by("received_at", "id")),
@@ -120,7 +119,7 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 @staff_required
 def refund_list(request: HttpRequest) -> HttpResponse:
-    return page(request, "payments/staff/refunds.html", {
+    return page(request, "backoffice/payments/refunds.html", {
         "refunds": list(selectors.refunds_to_decide(user=request.user)), "nav": "payments",
     })
 
@@ -143,4 +142,4 @@ def refund_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.error(request, str(exc))
     except Refund.DoesNotExist as exc:
         raise Http404("No such refund.") from exc
-    return redirect("payments:staff_refunds")
+    return redirect("backoffice:refunds")

@@ -11,9 +11,8 @@ from django.views.decorators.http import require_POST
 
 from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError
-
-from . import reconciliation as rec
-from .models import ReconciliationLine, ReconciliationRun
+from onestop.payments import reconciliation as rec
+from onestop.payments.models import ReconciliationLine, ReconciliationRun
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -37,8 +36,8 @@ def run_list(request: HttpRequest) -> HttpResponse:
         except DomainError as exc:
             errors = [str(exc)]
         else:
-            return redirect("payments:reconciliation_run", pk=run.pk)
-    return page(request, "payments/reconciliation_list.html", {
+            return redirect("backoffice:reconciliation_run", pk=run.pk)
+    return page(request, "backoffice/payments/reconciliation_list.html", {
         "runs": ReconciliationRun.objects.select_related("uploaded_by")[:50],
         "errors": errors, "columns": ", ".join(rec.COLUMNS), "nav": "payments",
     }, status=422 if errors else 200)
@@ -55,7 +54,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         lines = lines.exclude(kind=ReconciliationLine.Kind.MATCHED)
     elif show == "open":
         lines = lines.filter(status=ReconciliationLine.Status.OPEN)
-    return page(request, "payments/reconciliation_run.html", {
+    return page(request, "backoffice/payments/reconciliation_run.html", {
         "run": run, "lines": lines, "show": show,
         "open_count": run.lines.filter(status=ReconciliationLine.Status.OPEN).count(),
         "nav": "payments",
@@ -72,4 +71,4 @@ def line_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Difference marked resolved."))
     except DomainError as exc:
         messages.error(request, str(exc))
-    return redirect("payments:reconciliation_run", pk=line.run_id)
+    return redirect("backoffice:reconciliation_run", pk=line.run_id)

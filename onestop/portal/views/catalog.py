@@ -10,8 +10,8 @@ from django.utils.http import urlencode
 from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion
 
-from .forms import CatalogFilterForm
-from .page_cache import cached_for_anonymous
+from ..forms import CatalogFilterForm
+from ..page_cache import cached_for_anonymous
 
 PAGE_SIZE = 20
 

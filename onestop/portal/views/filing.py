@@ -23,8 +23,8 @@ from onestop.core.errors import DomainError
 from onestop.dossiers import services as svc
 from onestop.dossiers.uploads import max_bytes, max_files
 
-from .forms import ApplicantForm
-from .staging import Draft, StagedFile, stage_uploads
+from ..forms import ApplicantForm
+from ..staging import Draft, StagedFile, stage_uploads
 
 
 def _version(code: str) -> ProcedureVersion:

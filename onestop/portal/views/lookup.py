@@ -23,7 +23,7 @@ from onestop.core.ratelimit import lookup_over_limit
 from onestop.dossiers.public import public_generation
 from onestop.dossiers.selectors import public_status_lookup
 
-from .forms import LookupForm
+from ..forms import LookupForm
 
 
 def _over_limit(request: HttpRequest) -> bool:

@@ -25,8 +25,8 @@ from onestop.dossiers.models import Dossier, DossierDocument, Status
 from onestop.dossiers.transitions import Action, target_status
 from onestop.dossiers.uploads import check_upload, max_bytes, max_files
 
-from . import selectors as sel
-from .forms import SupplementNoteForm, WithdrawForm
+from .. import selectors as sel
+from ..forms import SupplementNoteForm, WithdrawForm
 
 PAGE_SIZE = 20
 OTHER = "other"
@@ -177,4 +177,4 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("portal:my_dossier", pk=dossier.pk)
-    return redirect("payments:pay", reference=created.payment.reference)
+    return redirect("portal:pay", reference=created.payment.reference)

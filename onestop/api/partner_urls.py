@@ -1,0 +1,14 @@
+"""Server-to-server endpoints for banks, payment gateways and billers, at the site root.
+
+Their paths are configured at the banks, gateways and billers: never change one.
+"""
+
+from django.urls import path
+
+from . import webhooks
+
+app_name = "partners"
+urlpatterns = [
+    path("payments/webhooks/<slug:provider>/", webhooks.payment_notification,
+         name="payment_webhook"),
+]

@@ -1,0 +1,100 @@
+"""The payment page /thanh-toan/<reference>/ (a payment link: whoever holds the reference),
+the way back from the gateway, and the receipts as PDF."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from onestop.core.errors import DomainError
+from onestop.core.qr import qr_svg
+from onestop.payments import providers, selectors, services
+from onestop.payments.banks import bank_name
+from onestop.payments.models import Payment, Receipt
+from onestop.payments.money import digits, in_words
+from onestop.payments.providers import gateway as gw
+from onestop.payments.providers.base import sandbox_enabled
+
+REFRESH_SECONDS = 5
+
+
+def _payment_or_404(reference: str) -> Payment:
+    payment = selectors.payment_by_reference(reference)
+    if payment is None:
+        raise Http404("No payment has this reference.")
+    return payment
+
+
+def pay(request: HttpRequest, reference: str) -> HttpResponse:
+    """/thanh-toan/<reference>/: amount, QR, account in words, other ways, live status."""
+    payment = _payment_or_404(reference)
+    if request.method == "POST":
+        choice = request.POST.get("provider", "")
+        if choice not in ("gateway", "sandbox") or (choice == "sandbox"
+                                                     and not sandbox_enabled()):
+            raise Http404("Unknown way to pay.")
+        try:
+            payment = services.payment_choose_provider(reference=payment.reference,
+                                                       provider=choice)
+        except DomainError as exc:
+            return _render_pay(request, payment, error=str(exc), status=exc.http_status)
+        return_url = settings.PUBLIC_BASE_URL + reverse("portal:pay_return",
+                                                        args=[payment.reference])
+        start = providers.get(choice).start(payment, return_url=return_url)
+        return redirect(start.url)
+    return _render_pay(request, payment)
+
+
+def _render_pay(request: HttpRequest, payment: Payment, *, error: str = "",
+                status: int = 200, confirming: bool = False) -> HttpResponse:
+    qr = None
+    if payment.state == Payment.State.PENDING:
+        qr = providers.get("vietqr").start(payment).payload
+    context = {
+        "payment": payment,
+        "qr_svg": qr_svg(qr, scale=5) if qr else "",
+        "qr_payload": qr or "",
+        "bank": bank_name(settings.ONESTOP_PAYMENT_BANK_BIN),
+        "account": settings.ONESTOP_PAYMENT_ACCOUNT,
+        "beneficiary": settings.ONESTOP_PAYMENT_BENEFICIARY,
+        "amount_digits": digits(payment.amount),
+        "amount_words": in_words(payment.amount),
+        "receipts": selectors.receipts_of(payment),
+        "sandbox_enabled": sandbox_enabled(),
+        "refresh": REFRESH_SECONDS if payment.state == Payment.State.PENDING or confirming
+        else 0,
+        "confirming": confirming,
+        "error": error,
+    }
+    response = render(request, "portal/payments/pay.html", context, status=status)
+    if context["refresh"]:
+        # Auto-refresh without JavaScript: the page follows the payment's state.
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+def gateway_return(request: HttpRequest, reference: str) -> HttpResponse:
+    """Back from the gateway: the signature is checked, the outcome is NOT trusted.
+
+    Only the server-to-server notification (or a status query) settles; this page says we
+    are confirming and refreshes until the payment's own state changes.
+    """
+    payment = _payment_or_404(reference)
+    params = {k: str(v) for k, v in request.GET.items()}
+    if not gw.verify_return(params) or params.get("gw_TxnRef", "").upper() != payment.reference:
+        return _render_pay(request, payment, error=_("The link back from the payment gateway "
+                                                      "is not valid."), status=400)
+    return _render_pay(request, payment, confirming=payment.state == Payment.State.PENDING)
+
+
+def receipt_pdf(request: HttpRequest, reference: str, number: str) -> HttpResponse:
+    payment = _payment_or_404(reference)
+    receipt = Receipt.objects.filter(payment=payment, number=number).first()
+    if receipt is None:
+        raise Http404("No such receipt.")
+    response = HttpResponse(services.render_receipt_pdf(receipt), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{receipt.number}.pdf"'
+    return response
