@@ -11,18 +11,10 @@ urlpatterns = [
     # visitor and can be cached whole; the worst a forged request can do is switch a
     # visitor's language, which they can switch back.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
-    path("backoffice/thong-bao/", include("onestop.notifications.staff_urls")),
     path("backoffice/", include("onestop.backoffice.urls")),
     path("api/v1/", include("onestop.api.urls")),
     path("", include("onestop.api.partner_urls")),
     path("sandbox/", include("onestop.sandbox.urls")),
-    path("tai-khoan/e-id/", include("onestop.accounts.oidc_urls")),
-    path("tai-khoan/thong-bao/", include("onestop.notifications.urls")),
-    path("tai-khoan/", include("onestop.accounts.urls")),
-    path("", include("onestop.feedback.urls")),
-    path("", include("onestop.billing.urls")),
-    path("", include("onestop.markets.urls")),
-    path("", include("onestop.scorecard.urls")),
     path("", include("onestop.portal.urls")),
 ]
 if settings.DEBUG:

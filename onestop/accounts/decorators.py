@@ -29,7 +29,7 @@ def citizen_required(view: View) -> View:
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
         if not request.user.is_citizen:
             return render(request, "accounts/citizens_only.html", status=403)
         return view(request, *args, **kwargs)

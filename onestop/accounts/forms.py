@@ -28,7 +28,7 @@ class StaffAuthenticationForm(AuthenticationForm):
             raise ValidationError(
                 _("This sign-in is for staff of the one-stop centres. Citizens sign in on "
                   "the public portal: %(url)s"),
-                code="not_staff", params={"url": reverse("accounts:login")},
+                code="not_staff", params={"url": reverse("portal:login")},
             )
 
 

@@ -5,10 +5,11 @@ Their paths are configured at the banks, gateways and billers: never change one.
 
 from django.urls import path
 
-from . import webhooks
+from . import billers, webhooks
 
 app_name = "partners"
 urlpatterns = [
     path("payments/webhooks/<slug:provider>/", webhooks.payment_notification,
          name="payment_webhook"),
+    path("billing/api/bills", billers.bills_push, name="biller_bills"),
 ]

@@ -2,13 +2,28 @@
 
 from django.urls import path, re_path
 
-from .views import apologies, auth, dossiers, intake, payments, queue, reconciliation
+from .views import (
+    apologies,
+    auth,
+    billing,
+    dossiers,
+    feedback,
+    intake,
+    markets,
+    notifications,
+    payments,
+    queue,
+    reconciliation,
+    scorecard,
+)
 
 app_name = "backoffice"
 urlpatterns = [
     path("", queue.queue, name="home"),
     path("login/", auth.StaffLoginView.as_view(), name="login"),
     path("logout/", auth.StaffLogoutView.as_view(), name="logout"),
+    path("thong-bao/", notifications.feed, name="notifications"),
+    path("thong-bao/<int:pk>/", notifications.open_notification, name="notification_open"),
     # Dossiers
     path("intake/", intake.intake_start, name="intake"),
     path("intake/<int:version_pk>/", intake.intake_details, name="intake_details"),
@@ -32,4 +47,26 @@ urlpatterns = [
     path("payments/reconciliation/lines/<int:pk>/resolve/", reconciliation.line_resolve,
          name="reconciliation_resolve"),
     path("payments/<str:reference>/", payments.payment_detail, name="payment"),
+    # Feedback (PAKN) and ratings
+    path("phan-anh/", feedback.queue, name="feedback_queue"),
+    path("phan-anh/<int:pk>/", feedback.detail, name="feedback"),
+    path("phan-anh/<int:pk>/<slug:action>/", feedback.act, name="feedback_act"),
+    path("danh-gia/", feedback.ratings, name="ratings"),
+    # Bills and markets
+    path("billing/", billing.biller_list, name="billers"),
+    path("billing/<int:pk>/", billing.biller_detail, name="biller"),
+    path("markets/", markets.market_list, name="markets"),
+    path("markets/<int:pk>/", markets.market_detail, name="market"),
+    path("markets/<int:pk>/totals.csv", markets.market_csv, name="market_csv"),
+    path("markets/<int:pk>/qr.pdf", markets.market_qr_sheet, name="market_qr_sheet"),
+    # Scorecard (Decision 766 service index, DTI, targets)
+    path("scorecard/", scorecard.dashboard, name="scorecard"),
+    path("scorecard/u/<int:unit_id>/", scorecard.unit_page, name="scorecard_unit"),
+    path("scorecard/u/<int:unit_id>/p/<int:procedure_id>/", scorecard.late,
+         name="scorecard_late"),
+    path("scorecard/dti/", scorecard.dti_page, name="scorecard_dti"),
+    path("scorecard/manage/", scorecard.manage, name="scorecard_manage"),
+    path("scorecard/refresh/", scorecard.refresh_now, name="scorecard_refresh"),
+    re_path(r"^scorecard/export/(?P<table>[a-z]+)\.(?P<fmt>csv|xlsx)$", scorecard.export_table,
+            name="scorecard_export"),
 ]

@@ -45,7 +45,7 @@ def active_criteria() -> list[RatingCriterion]:
 def rating_for(dossier: Dossier | int) -> Rating | None:
     """The dossier's rating with its scores (criteria in order), or None if not rated yet.
 
-    For the citizen's dossier page: link to `feedback:rate` when this is None and the
+    For the citizen's dossier page: link to `portal:rate` when this is None and the
     dossier has been returned.
     """
     dossier_id = dossier if isinstance(dossier, int) else dossier.pk

@@ -4,9 +4,22 @@ The paths are public and printed (receipt QR codes, payment links sent by SMS, b
 transfer instructions): never change one.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import catalog, dossiers, filing, lookup, payments, pwa
+from .views import (
+    accounts,
+    bills,
+    catalog,
+    dossiers,
+    eid,
+    feedback,
+    filing,
+    lookup,
+    notifications,
+    payments,
+    pwa,
+    transparency,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -32,6 +45,35 @@ urlpatterns = [
     path("thanh-toan/<str:reference>/ket-qua/", payments.gateway_return, name="pay_return"),
     path("thanh-toan/<str:reference>/bien-lai/<str:number>.pdf", payments.receipt_pdf,
          name="receipt_pdf"),
+    # Rate and send feedback (PAKN)
+    path("danh-gia/<int:dossier_pk>/", feedback.rate, name="rate"),
+    path("phan-anh/", feedback.public_list, name="feedback"),
+    path("phan-anh/gui/", feedback.send, name="feedback_send"),
+    path("phan-anh/da-gui/", feedback.sent, name="feedback_sent"),
+    path("phan-anh/tra-cuu/", feedback.lookup, name="feedback_lookup"),
+    # Bills
+    path("hoa-don/", bills.lookup, name="bills"),
+    path("hoa-don/<int:pk>/thanh-toan/", bills.pay, name="bill_pay"),
+    # Transparency: the service index, public
+    path("minh-bach/", transparency.transparency, name="transparency"),
+    re_path(r"^minh-bach/so-lieu\.(?P<fmt>csv|xlsx)$", transparency.transparency_export,
+            name="transparency_export"),
+    # The citizen's account: sign-up, sign-in (password or e-ID), password reset
+    path("tai-khoan/dang-ky/", accounts.sign_up, name="sign_up"),
+    path("tai-khoan/dang-nhap/", accounts.CitizenLoginView.as_view(), name="login"),
+    path("tai-khoan/dang-xuat/", accounts.CitizenLogoutView.as_view(), name="logout"),
+    path("tai-khoan/quen-mat-khau/", accounts.CitizenPasswordResetView.as_view(),
+         name="password_reset"),
+    path("tai-khoan/quen-mat-khau/da-gui/", accounts.CitizenPasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("tai-khoan/dat-lai-mat-khau/<uidb64>/<token>/",
+         accounts.CitizenPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("tai-khoan/dat-lai-mat-khau/xong/", accounts.CitizenPasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
+    path("tai-khoan/e-id/", eid.eid_start, name="eid_start"),
+    path("tai-khoan/e-id/callback/", eid.eid_callback, name="eid_callback"),
+    # The citizen's notifications and channel choices
+    path("tai-khoan/thong-bao/", notifications.preferences, name="notifications"),
     # Installable web app (at the root: a worker's scope cannot be wider than its path).
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("sw.js", pwa.service_worker, name="sw"),

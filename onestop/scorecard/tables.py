@@ -66,7 +66,7 @@ def _num(value: Decimal | int | None) -> Any:
 
 
 def unit_url(unit_id: int | None, query: str) -> str:
-    return reverse("scorecard:unit", args=[unit_id or 0]) + query
+    return reverse("backoffice:scorecard_unit", args=[unit_id or 0]) + query
 
 
 def indicators_table(card: Scorecard) -> Table:
@@ -143,7 +143,7 @@ def procedures_table(procs: Sequence[ProcedureFigures], unit_id: int | None,
     for p in procs:
         late: Cell = p.counts.finished_late
         if late:
-            late = Link(str(late), reverse("scorecard:late", args=[unit_id or 0,
+            late = Link(str(late), reverse("backoffice:scorecard_late", args=[unit_id or 0,
                                                                    p.procedure_id]) + query)
         t.rows.append([p.code, p.name, p.counts.received, _pct(p.online), p.counts.finished,
                        _pct(p.on_time), late, _num(p.average_days), _num(p.legal_days)])

@@ -39,7 +39,7 @@ def send(**kw):
 
 def test_the_applicant_rates_on_the_page(returned, citizen):
     d = returned()
-    url = reverse("feedback:rate", args=[d.pk])
+    url = reverse("portal:rate", args=[d.pk])
     assert url == f"/danh-gia/{d.pk}/"
     c = signed_in(citizen)
     page = c.get(url)
@@ -55,7 +55,7 @@ def test_the_applicant_rates_on_the_page(returned, citizen):
 
 def test_a_bad_score_is_refused_on_the_page_with_a_translated_message(returned, citizen):
     d = returned()
-    response = signed_in(citizen).post(reverse("feedback:rate", args=[d.pk]),
+    response = signed_in(citizen).post(reverse("portal:rate", args=[d.pk]),
                                        {**SCORES, "score_thoi-gian": "7"})
     assert response.status_code == 400
     with override("vi"):
@@ -65,7 +65,7 @@ def test_a_bad_score_is_refused_on_the_page_with_a_translated_message(returned, 
 
 def test_anyone_but_the_applicant_gets_404(returned, city):
     d = returned()
-    url = reverse("feedback:rate", args=[d.pk])
+    url = reverse("portal:rate", args=[d.pk])
     for user in (make_user("other", "Khác"), city.officer):
         assert signed_in(user).get(url).status_code == 404
         assert signed_in(user).post(url, SCORES).status_code == 404
@@ -82,18 +82,18 @@ def test_sending_shows_the_code_once_and_the_same_page_for_a_wrong_dossier_digit
     c = Client()
     base = {"sender_name": "Bảy", "contact": "0912345678", "subject": "S", "content": "C",
             "dossier_code": d.code, "consent_publish": "on"}
-    r1 = c.post(reverse("feedback:send"), {**base, "dossier_factor": "5678"}, follow=True)
-    r2 = c.post(reverse("feedback:send"), {**base, "dossier_factor": "0000"}, follow=True)
+    r1 = c.post(reverse("portal:feedback_send"), {**base, "dossier_factor": "5678"}, follow=True)
+    r2 = c.post(reverse("portal:feedback_send"), {**base, "dossier_factor": "0000"}, follow=True)
     good, wrong = Feedback.objects.order_by("id")
     assert good.dossier == d and wrong.dossier is None
     assert good.code in r1.text and wrong.code in r2.text
     # Apart from the code itself the two confirmation pages are identical.
     assert same_page(r1.text, good.code) == same_page(r2.text, wrong.code)
-    assert Client().get(reverse("feedback:sent")).status_code == 302  # not someone else's
+    assert Client().get(reverse("portal:feedback_sent")).status_code == 302  # not someone else's
 
 
 def test_an_invalid_contact_is_refused_on_the_form(city):
-    r = Client().post(reverse("feedback:send"), {"sender_name": "A", "contact": "xyz",
+    r = Client().post(reverse("portal:feedback_send"), {"sender_name": "A", "contact": "xyz",
                                                  "subject": "S", "content": "C"})
     assert r.status_code == 400 and not Feedback.objects.exists()
 
@@ -105,7 +105,7 @@ def test_public_list_shows_published_answers_and_never_contact_details(city):
     hidden = send(consent_publish=False, subject="Không đồng ý công bố")
     svc.feedback_answer(feedback_id=hidden.pk, actor=city.admin, answer="Riêng")
     unanswered = send(subject="Chưa trả lời")
-    page = Client().get(reverse("feedback:public_list"))
+    page = Client().get(reverse("portal:feedback"))
     assert page.status_code == 200
     assert "Đã công bố" in page.text and "Câu trả lời công khai" in page.text
     assert "Không đồng ý công bố" not in page.text and unanswered.subject not in page.text
@@ -118,16 +118,16 @@ def test_public_list_is_newest_first_and_paginated(city):
         fb = send(subject=f"Chủ đề số {i:02d}")
         svc.feedback_answer(feedback_id=fb.pk, actor=city.admin, answer="ok", publish=True,
                             at=vn(2026, 3, 3, 8, i))
-    first = Client().get(reverse("feedback:public_list")).text
+    first = Client().get(reverse("portal:feedback")).text
     assert first.index("Chủ đề số 21") < first.index("Chủ đề số 20")
     assert "Chủ đề số 01" not in first
-    second = Client().get(reverse("feedback:public_list") + "?page=2").text
+    second = Client().get(reverse("portal:feedback") + "?page=2").text
     assert "Chủ đề số 01" in second and "Chủ đề số 00" in second
 
 
 def test_lookup_answers_a_wrong_contact_like_an_unknown_code(city):
     fb = send(at=vn(2026, 3, 9, 9))
-    url = reverse("feedback:lookup")
+    url = reverse("portal:feedback_lookup")
     right = Client().get(url, {"code": fb.code, "contact": "0912345678"})
     assert right.status_code == 200 and fb.subject in right.text
     wrong = Client().get(url, {"code": fb.code, "contact": "0999999999"})
@@ -141,7 +141,7 @@ def test_lookup_is_rate_limited(city, settings):
     from django.core.cache import cache
     cache.clear()
     settings.ONESTOP_LOOKUP_RATE_LIMIT = 2
-    url = reverse("feedback:lookup")
+    url = reverse("portal:feedback_lookup")
     codes = [Client().get(url, {"code": "PAKN-1", "contact": "0912345678"}).status_code
              for _ in range(3)]
     cache.clear()
@@ -152,28 +152,28 @@ def test_lookup_is_rate_limited(city, settings):
 
 def test_staff_of_the_agency_see_and_answer_staff_elsewhere_get_404(city):
     fb = send(procedure_code="1.001193")  # Sở Tư pháp's
-    detail = reverse("feedback:bo_detail", args=[fb.pk])
+    detail = reverse("backoffice:feedback", args=[fb.pk])
     assert detail == f"/backoffice/phan-anh/{fb.pk}/"
     for outsider in (city.officer, city.outsider, city.admin):
         c = signed_in(outsider)
         assert c.get(detail).status_code == 404
-        assert c.post(reverse("feedback:bo_act", args=[fb.pk, "draft"]),
+        assert c.post(reverse("backoffice:feedback_act", args=[fb.pk, "draft"]),
                       {"draft-version": fb.version, "draft-answer": "x"}).status_code == 404
-        assert fb.code not in c.get(reverse("feedback:bo_queue")).text
+        assert fb.code not in c.get(reverse("backoffice:feedback_queue")).text
     specialist = signed_in(city.specialist)
-    assert fb.code in specialist.get(reverse("feedback:bo_queue")).text
+    assert fb.code in specialist.get(reverse("backoffice:feedback_queue")).text
     page = specialist.get(detail)
     assert page.status_code == 200 and "0912345678" in page.text  # staff may call back
     assert f'action="/backoffice/phan-anh/{fb.pk}/draft/"' in page.text
     assert f'action="/backoffice/phan-anh/{fb.pk}/answer/"' not in page.text
-    r = specialist.post(reverse("feedback:bo_act", args=[fb.pk, "draft"]),
+    r = specialist.post(reverse("backoffice:feedback_act", args=[fb.pk, "draft"]),
                         {"draft-version": fb.version, "draft-answer": "Dự thảo"})
     assert r.status_code == 302
-    r = specialist.post(reverse("feedback:bo_act", args=[fb.pk, "answer"]),
+    r = specialist.post(reverse("backoffice:feedback_act", args=[fb.pk, "answer"]),
                         {"answer-version": fb.version + 1, "answer-answer": "Dự thảo"})
     assert r.status_code == 403
     leader = signed_in(city.leader)
-    r = leader.post(reverse("feedback:bo_act", args=[fb.pk, "answer"]),
+    r = leader.post(reverse("backoffice:feedback_act", args=[fb.pk, "answer"]),
                     {"answer-version": fb.version + 1, "answer-answer": "Trả lời",
                      "answer-publish": "on"})
     assert r.status_code == 302
@@ -186,9 +186,9 @@ def test_queue_tabs_split_open_due_soon_and_overdue(city):
     overdue = send(at=vn(2025, 1, 6, 9), subject="Quá hạn từ lâu")
     fresh = send(at=timezone.now(), subject="Mới nhận")
     c = signed_in(city.admin)
-    over = c.get(reverse("feedback:bo_queue") + "?tab=overdue").text
+    over = c.get(reverse("backoffice:feedback_queue") + "?tab=overdue").text
     assert overdue.code in over and fresh.code not in over
-    open_ = c.get(reverse("feedback:bo_queue")).text
+    open_ = c.get(reverse("backoffice:feedback_queue")).text
     assert overdue.code in open_ and fresh.code in open_
 
 
@@ -196,7 +196,7 @@ def test_ratings_page_shows_averages_in_scope(city, returned, citizen):
     d = returned()
     svc.rating_submit(dossier_id=d.pk, citizen=citizen,
                       scores={"thai-do": 5, "thoi-gian": 4, "huong-dan": 4, "cong-khai": 2})
-    page = signed_in(city.leader).get(reverse("feedback:bo_ratings"))
+    page = signed_in(city.leader).get(reverse("backoffice:ratings"))
     assert page.status_code == 200 and d.code in page.text
     assert "3,75" in page.text or "3.75" in page.text  # (5+4+4+2)/4 for Sở Tư pháp
-    assert d.code not in signed_in(city.outsider).get(reverse("feedback:bo_ratings")).text
+    assert d.code not in signed_in(city.outsider).get(reverse("backoffice:ratings")).text

@@ -34,7 +34,7 @@ def test_a_returned_dossier_not_yet_rated_links_to_the_rating_page(client, city,
     d = _returned(city, citizen)
     client.force_login(citizen)
     body = client.get(f"/ho-so-cua-toi/{d.pk}/").content.decode()
-    assert reverse("feedback:rate", kwargs={"dossier_pk": d.pk}) in body
+    assert reverse("portal:rate", kwargs={"dossier_pk": d.pk}) in body
 
 
 def test_a_rated_dossier_shows_its_rating_instead_of_the_link(client, city, citizen):
@@ -45,7 +45,7 @@ def test_a_rated_dossier_shows_its_rating_instead_of_the_link(client, city, citi
     client.force_login(citizen)
     response = client.get(f"/ho-so-cua-toi/{d.pk}/")
     body = response.content.decode()
-    assert reverse("feedback:rate", kwargs={"dossier_pk": d.pk}) not in body
+    assert reverse("portal:rate", kwargs={"dossier_pk": d.pk}) not in body
     assert response.context["rating"] is not None
     assert criteria[0].label in body
 
@@ -57,7 +57,7 @@ def test_a_dossier_in_process_links_neither_to_rating_nor_to_payment(client, cit
     assert "/danh-gia/" not in body
     assert reverse("portal:my_pay", args=[d.pk]) not in body
     # Feedback about the dossier, prefilled with its code, is always offered.
-    assert f"{reverse('feedback:send')}?ho-so={d.code}" in body
+    assert f"{reverse('portal:feedback_send')}?ho-so={d.code}" in body
 
 
 def test_the_rating_costs_the_dossier_page_a_bounded_number_of_queries(client, city,
@@ -129,4 +129,4 @@ def test_nothing_owed_is_a_message_not_a_payment(client, city, citizen):
 
 def test_the_procedure_page_links_to_feedback_about_the_procedure(client, city):
     body = client.get(f"/thu-tuc/{city.version.procedure.code}/").content.decode()
-    assert f"{reverse('feedback:send')}?thu-tuc={city.version.procedure.code}" in body
+    assert f"{reverse('portal:feedback_send')}?thu-tuc={city.version.procedure.code}" in body

@@ -52,7 +52,7 @@ def test_the_service_worker_is_served_for_the_whole_site(client):
     body = response.content.decode()
     config = json.loads(re.search(r"const CONFIG = (\{.*\});", body).group(1))
     assert config["mine"] == reverse("portal:my_dossiers")
-    assert config["signOut"] == reverse("accounts:logout")
+    assert config["signOut"] == reverse("portal:logout")
     assert config["offline"] in config["shell"]
     # The shell is only static files and the offline page: no page with personal data.
     assert all(u.startswith("/static/") or u == config["offline"] for u in config["shell"])

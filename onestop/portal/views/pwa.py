@@ -96,7 +96,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
         "shell": [static(name) for name in SHELL_STATIC] + [reverse("portal:offline")],
         "offline": reverse("portal:offline"),
         "mine": reverse("portal:my_dossiers"),
-        "signOut": reverse("accounts:logout"),
+        "signOut": reverse("portal:logout"),
     }
     response = render(request, "portal/sw.js", {
         "version": version,

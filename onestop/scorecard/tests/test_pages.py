@@ -24,7 +24,7 @@ def world(city, settings, tmp_path):
 
 
 def test_only_leaders_admins_and_superusers_see_the_scorecard(client, world, city):
-    url = reverse("scorecard:dashboard")
+    url = reverse("backoffice:scorecard")
     assert client.get(url).status_code == 302
     client.force_login(city.officer)
     assert client.get(url).status_code == 403
@@ -39,11 +39,11 @@ def test_only_leaders_admins_and_superusers_see_the_scorecard(client, world, cit
 
 def test_drill_down_from_city_to_unit_to_procedure_to_the_late_dossiers(client, world, city):
     client.force_login(city.leader)
-    page = client.get(reverse("scorecard:dashboard") + Q).content.decode()
-    unit_url = reverse("scorecard:unit", args=[city.justice.pk])
+    page = client.get(reverse("backoffice:scorecard") + Q).content.decode()
+    unit_url = reverse("backoffice:scorecard_unit", args=[city.justice.pk])
     assert unit_url in page
     page = client.get(unit_url + Q).content.decode()
-    late_url = reverse("scorecard:late", args=[city.justice.pk,
+    late_url = reverse("backoffice:scorecard_late", args=[city.justice.pk,
                                                 city.version.procedure_id])
     assert late_url in page
     page = client.get(late_url + Q).content.decode()
@@ -59,39 +59,39 @@ def test_every_city_table_downloads_as_csv_and_xlsx(client, world, city, table):
     from openpyxl import load_workbook
 
     client.force_login(city.leader)
-    csv = client.get(reverse("scorecard:export", args=[table, "csv"]) + Q + "&unit=0")
+    csv = client.get(reverse("backoffice:scorecard_export", args=[table, "csv"]) + Q + "&unit=0")
     assert csv.status_code == 200 and csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode("utf-8-sig").splitlines()
-    xlsx = client.get(reverse("scorecard:export", args=[table, "xlsx"]) + Q + "&unit=0")
+    xlsx = client.get(reverse("backoffice:scorecard_export", args=[table, "xlsx"]) + Q + "&unit=0")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet.max_row == len(lines)
 
 
 def test_unit_and_late_tables_download(client, world, city):
     client.force_login(city.leader)
-    url = reverse("scorecard:export", args=["procedures", "csv"])
+    url = reverse("backoffice:scorecard_export", args=["procedures", "csv"])
     text = client.get(url + Q + f"&unit={city.justice.pk}").content.decode("utf-8-sig")
     assert city.version.procedure.code in text
-    url = reverse("scorecard:export", args=["late", "csv"])
+    url = reverse("backoffice:scorecard_export", args=["late", "csv"])
     text = client.get(url + Q + f"&unit={city.justice.pk}"
                       f"&procedure={city.version.procedure_id}").content.decode("utf-8-sig")
     assert world.b.code in text and world.c.code in text and world.a.code not in text
 
 
 def test_the_public_page_shows_rates_and_no_personal_data(client, world, city):
-    response = client.get(reverse("scorecard:public") + "?year=2026")
+    response = client.get(reverse("portal:transparency") + "?year=2026")
     assert response.status_code == 200
     text = response.content.decode()
     assert city.justice.name in text and "50.00 %" in text  # 2 of 4 on time
     for d in (world.a, world.c):
         assert d.applicant_name not in text and d.code not in text
-    export = client.get(reverse("scorecard:public_export", args=["csv"]) + "?year=2026")
+    export = client.get(reverse("portal:transparency_export", args=["csv"]) + "?year=2026")
     assert export.status_code == 200 and world.c.applicant_name not in export.content.decode()
 
 
 def test_dashboard_queries_do_not_grow_with_the_number_of_dossiers(client, world, city):
     client.force_login(city.leader)
-    url = reverse("scorecard:dashboard") + Q
+    url = reverse("backoffice:scorecard") + Q
     with CaptureQueriesContext(connection) as first:
         client.get(url)
     for hour in (8, 9, 10, 13, 14, 15):
@@ -104,7 +104,7 @@ def test_dashboard_queries_do_not_grow_with_the_number_of_dossiers(client, world
 
 def test_managers_enter_values_and_targets_through_the_page(client, world, city):
     client.force_login(city.admin)
-    url = reverse("scorecard:manage")
+    url = reverse("backoffice:scorecard_manage")
     response = client.post(url, {
         "value-indicator_code": "synced_national_portal", "value-agency": city.justice.pk,
         "value-period_start": "2026-03-01", "value-period_end": "2026-03-31",
@@ -118,5 +118,6 @@ def test_managers_enter_values_and_targets_through_the_page(client, world, city)
     assert response.status_code == 302
     client.force_login(city.leader)
     assert client.post(url, {"target-indicator_code": "on_time"}).status_code == 403
-    page = client.get(reverse("scorecard:unit", args=[city.justice.pk]) + Q).content.decode()
+    unit = reverse("backoffice:scorecard_unit", args=[city.justice.pk])
+    page = client.get(unit + Q).content.decode()
     assert "Báo cáo Cổng DVC quốc gia" in page

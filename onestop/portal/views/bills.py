@@ -1,0 +1,42 @@
+"""The bills hub for citizens: /hoa-don/ (a customer's open bills at one biller, no account
+needed) and paying one, which leads to the payment page."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from onestop.billing import selectors, services
+from onestop.billing.models import Biller
+from onestop.core.errors import DomainError
+from onestop.payments.money import digits
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """/hoa-don/: open bills of a customer code at one biller (no account needed)."""
+    biller_code = request.GET.get("biller", "")
+    customer = request.GET.get("customer", "").strip()[:40]
+    bills = selectors.open_bills(biller_code=biller_code, customer_code=customer) if (
+        biller_code and customer) else []
+    rows = [{"bill": b, "amount": digits(b.amount), "name": selectors.mask_name(b.customer_name)}
+            for b in bills]
+    return render(request, "portal/bills/lookup.html", {
+        "billers": selectors.active_billers(), "biller_code": biller_code,
+        "customer": customer, "rows": rows, "searched": bool(biller_code and customer),
+        "kinds": dict(Biller.Kind.choices),
+    })
+
+
+@require_POST
+def pay(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start (or reuse) the payment of one bill, then the citizen pay page."""
+    try:
+        payment = services.bill_payment_start(
+            bill_id=pk, customer_code=request.POST.get("customer", ""),
+            creator_key=f"session:{request.session.session_key or 'anon'}"[:64])
+    except DomainError as exc:
+        return render(request, "portal/bills/lookup.html", {
+            "billers": selectors.active_billers(), "error": str(exc), "rows": [],
+        }, status=exc.http_status)
+    return redirect("portal:pay", reference=payment.reference)

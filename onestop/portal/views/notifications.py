@@ -1,0 +1,34 @@
+"""The citizen's notification page: the in-app feed and the channels they choose."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from onestop.accounts.decorators import citizen_required
+from onestop.notifications import selectors, services
+from onestop.notifications.forms import PreferenceForm
+
+
+@citizen_required
+def preferences(request: HttpRequest) -> HttpResponseBase:
+    if request.method == "POST":
+        if "mark_read" in request.POST:
+            services.notification_mark_read(user=request.user)
+            return redirect("portal:notifications")
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
+            services.preference_update(user=request.user, **form.cleaned_data)
+            messages.success(request, _("Your notification choices were saved."))
+            return redirect("portal:notifications")
+    else:
+        pref = services.preference_of(request.user)
+        form = PreferenceForm(initial={"email": pref.email, "sms": pref.sms,
+                                       "in_app": pref.in_app, "push": pref.push,
+                                       "language": pref.language})
+    feed = list(selectors.notifications_for(user=request.user)[:30])
+    response: HttpResponse = render(request, "portal/notifications.html",
+                                    {"form": form, "feed": feed, "nav": "notifications"})
+    return response
