@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "onestop.accounts.sessions.SessionRulesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "onestop.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "onestop.urls"

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from .models import Agency, Membership, Role
 
 
@@ -39,14 +37,6 @@ def is_staff_member(*, user: Any) -> bool:
 def receiving_centres_of(*, user: Any) -> list[Agency]:
     ids = agencies_with_role(user=user, role=Role.OFFICER)
     return list(Agency.objects.filter(id__in=ids, kind__in=Agency.RECEIVING_KINDS))
-
-
-def dossier_scope(*, user: Any) -> Q:
-    """Staff see dossiers of their own agency or received at their own centre."""
-    ids = list(roles_of(user=user))
-    if not ids:
-        return Q(pk__in=[])
-    return Q(handling_agency_id__in=ids) | Q(receiving_agency_id__in=ids)
 
 
 def memberships_of(*, user: Any) -> list[Membership]:

@@ -20,7 +20,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from onestop.core.errors import DomainError
+from onestop.core.errors import DomainError, NotFound
 
 from .ratelimit import RateLimited, hit
 from .tokens import AuthFailed, Principal, authenticate_access
@@ -122,7 +122,9 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 
 
 @api.exception_handler(Http404)
-def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # One answer for "does not exist" and "not yours", whatever raised it.
     return error(request, 404, "not_found", _("Not found."))
 
 

@@ -1,8 +1,9 @@
 """Citizen endpoints: own dossiers (file, read, supplement, withdraw, result, rate),
 feedback, notifications, channel preferences and push devices.
 
-Scope: onestop.portal.selectors.my_dossier(s), the same rule as the portal pages: a
-dossier of someone else answers 404, exactly like one that does not exist.
+Scope: onestop.dossiers.selectors.my_dossier(s) (onestop.dossiers.scopes.citizen_scope),
+the same rule as the portal pages: a dossier of someone else answers 404, exactly like one
+that does not exist.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import receiving_centres, version_in_force
 from onestop.core.errors import ValidationFailed
 from onestop.dossiers import services as svc
+from onestop.dossiers.selectors import citizen_timeline, my_document, my_dossier, my_dossiers
 from onestop.dossiers.uploads import check_upload
 from onestop.notifications import selectors as nsel
 from onestop.notifications import services as nsvc
-from onestop.portal.selectors import citizen_timeline, my_document, my_dossier, my_dossiers
 
 from .base import ERRORS, DbInt, PathId, citizen_auth, decode_cursor, encode_cursor
 

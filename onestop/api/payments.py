@@ -24,6 +24,7 @@ from pydantic import Field
 
 from onestop.core.errors import Conflict, ValidationFailed
 from onestop.core.qr import qr_svg_data_uri
+from onestop.dossiers.selectors import my_dossier
 from onestop.payments import providers
 from onestop.payments import selectors as psel
 from onestop.payments import services as psvc
@@ -31,7 +32,6 @@ from onestop.payments.banks import bank_name
 from onestop.payments.models import Payment, Receipt
 from onestop.payments.money import digits, in_words
 from onestop.payments.providers.base import sandbox_enabled
-from onestop.portal.selectors import my_dossier
 
 from .base import ERRORS, PathId, citizen_auth
 

@@ -17,10 +17,10 @@ from ninja import File, Form, Query, Router, Schema, UploadedFile
 
 from onestop.core.errors import ValidationFailed
 from onestop.dossiers import services as svc
+from onestop.dossiers.permissions import available_actions
 from onestop.dossiers.selectors import (
     QueueFilters,
     QueueTab,
-    available_actions,
     dossier_detail_for,
     dossier_queue_for,
     dossier_timeline,

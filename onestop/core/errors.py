@@ -33,6 +33,14 @@ class Conflict(DomainError):
     http_status = 409
 
 
+class NotFound(DomainError):
+    """Nothing of that number that this person may see: the same answer whether it does not
+    exist or belongs to someone else, so numbers cannot be probed. Surfaces answer 404."""
+
+    default_message = _("Not found.")
+    http_status = 404
+
+
 class NotAllowed(DomainError):
     default_message = _("Your role does not allow this action on this dossier.")
     http_status = 403

@@ -1,10 +1,12 @@
-"""Language choice for web pages."""
+"""Language choice and domain errors for web pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .errors import NotFound
 
 
 class VietnameseByDefaultMiddleware:
@@ -23,3 +25,23 @@ class VietnameseByDefaultMiddleware:
         if not request.path.startswith("/api/"):
             request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
+
+
+class DomainErrorMiddleware:
+    """Pages answer a NotFound that a selector or service raised with the site's 404 page.
+
+    Page views catch the DomainErrors they can show on the page (a form error, a message)
+    and answer with the error's status; a NotFound is the one that ends the page, so it is
+    turned into Django's Http404 here, once for the portal and the back office. The API has
+    its own handlers (onestop.api.base).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, NotFound):
+            raise Http404(str(exception)) from exception

@@ -1,7 +1,8 @@
-"""The one table of allowed moves of a dossier, and who may make them.
+"""The one table of allowed moves of a dossier.
 
-Every service in onestop.dossiers.services checks its move here before writing. Status codes
-are the national TrangThaiHoSo codes (docs/domain.md §5).
+Every service in onestop.dossiers.services checks its move here before writing; who may make
+each move is the table beside this one, onestop.dossiers.permissions. Status codes are the
+national TrangThaiHoSo codes (docs/domain.md §5).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
-
-from onestop.agencies.models import Role
 
 from .models import Status
 
@@ -70,33 +69,6 @@ TRANSITIONS: dict[Action, dict[Status | None, Status]] = {
         S.AWAITING_PAYMENT: S.STOPPED,
     },
     Action.RETURN_RESULT: {S.RESULT_READY: S.RETURNED},
-}
-
-
-class Where(StrEnum):
-    """Which agency a role must be held in for an action."""
-
-    RECEIVING = "receiving"  # the centre that received the dossier
-    STEP = "step"  # the agency of the current step, with the step's own role
-    HANDLING = "handling"  # the competent agency
-
-
-# action -> the (where, role) pairs that may perform it. STEP with role None = the step's role.
-PERMISSIONS: dict[Action, tuple[tuple[Where, str | None], ...]] = {
-    Action.INTAKE: ((Where.RECEIVING, Role.OFFICER),),
-    Action.RECEIVE: ((Where.RECEIVING, Role.OFFICER),),
-    Action.REFUSE: ((Where.RECEIVING, Role.OFFICER),),
-    Action.HAND_OVER: ((Where.STEP, None),),
-    Action.APPROVE: ((Where.STEP, None),),
-    Action.REQUEST_SUPPLEMENT: (
-        (Where.RECEIVING, Role.OFFICER), (Where.STEP, Role.SPECIALIST), (Where.STEP, Role.LEADER),
-    ),
-    Action.SUPPLEMENT_RECEIVED: ((Where.RECEIVING, Role.OFFICER),),
-    Action.REQUEST_PAYMENT: ((Where.RECEIVING, Role.OFFICER), (Where.STEP, Role.SPECIALIST)),
-    Action.PAYMENT_RECEIVED: ((Where.RECEIVING, Role.OFFICER),),
-    Action.WITHDRAW: ((Where.RECEIVING, Role.OFFICER),),
-    Action.STOP: ((Where.HANDLING, Role.LEADER),),
-    Action.RETURN_RESULT: ((Where.RECEIVING, Role.OFFICER),),
 }
 
 

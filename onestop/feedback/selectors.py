@@ -16,15 +16,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Agency
 from onestop.agencies.selectors import roles_of
 from onestop.core.calendars import calendar_for
-from onestop.core.errors import DomainError
+from onestop.core.errors import DomainError, NotFound
 from onestop.core.models import AuditEvent
 from onestop.dossiers.models import Dossier
+from onestop.dossiers.scopes import citizen_dossiers
 
 from .models import Feedback, FeedbackState, Rating, RatingCriterion, RatingScore
 from .services import may, normalise_contact
@@ -60,15 +60,13 @@ def rating_for(dossier: Dossier | int) -> Rating | None:
 
 
 def dossier_for_rating(*, user: Any, pk: int) -> Dossier:
-    """The dossier if `user` is its applicant account; 404 for anyone else (no hint)."""
-    if not getattr(user, "is_authenticated", False):
-        raise Http404("No dossier of yours has this number.")
+    """The dossier if `user` is its applicant account (onestop.dossiers.scopes); NotFound for
+    anyone else (no hint)."""
     try:
-        return Dossier.objects.select_related("procedure_version", "handling_agency").get(
-            pk=pk, applicant_id=user.pk
-        )
+        return citizen_dossiers(user=user).select_related(
+            "procedure_version", "handling_agency").get(pk=pk)
     except Dossier.DoesNotExist as exc:
-        raise Http404("No dossier of yours has this number.") from exc
+        raise NotFound(_("No dossier of yours has this number.")) from exc
 
 
 def _average(total: int | None, count: int) -> Decimal | None:
@@ -216,7 +214,7 @@ def feedback_for_staff(*, user: Any, pk: int) -> Feedback:
             "agency", "procedure", "dossier", "sender", "answer_drafted_by", "answered_by",
         ).get(pk=pk)
     except Feedback.DoesNotExist as exc:
-        raise Http404("No feedback of your agencies has this number.") from exc
+        raise NotFound(_("No feedback of your agencies has this number.")) from exc
 
 
 def available_actions(*, user: Any, feedback: Feedback) -> set[str]:

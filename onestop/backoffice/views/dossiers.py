@@ -25,6 +25,7 @@ from onestop.core.errors import DomainError
 from onestop.dossiers import selectors as sel
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import ApologyLetter, Dossier, DossierDocument, Status
+from onestop.dossiers.permissions import available_actions
 
 from .. import forms as f
 from .apologies import letter_forms
@@ -159,7 +160,7 @@ def _render_detail(request: HttpRequest, pk: int, *,
                    bound: Mapping[str, f.ActionForm] | None = None, error: str = "",
                    status: int = 200) -> HttpResponse:
     dossier = sel.dossier_detail_for(user=request.user, pk=pk)
-    offered = sel.available_actions(user=request.user, dossier=dossier)
+    offered = available_actions(user=request.user, dossier=dossier)
     now = timezone.now()
     draft = next((a for a in dossier.apologies.all() if a.state == ApologyLetter.State.DRAFT),
                  None)

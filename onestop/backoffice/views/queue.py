@@ -9,6 +9,7 @@ from onestop.accounts.decorators import page, staff_required
 from onestop.core.pagination import CappedPaginator
 from onestop.dossiers import selectors as sel
 from onestop.dossiers.models import Status
+from onestop.dossiers.permissions import may
 from onestop.dossiers.transitions import Action
 
 from .. import forms as f
@@ -27,7 +28,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "dossier": d,
             "deadline": sel.deadline_state(d, now=now, soon_until=soon),
             "can_receive": d.status == Status.SUBMITTED
-            and sel.may(action=Action.RECEIVE, dossier=d, user=request.user),
+            and may(action=Action.RECEIVE, dossier=d, user=request.user),
         }
         for d in page_obj
     ]

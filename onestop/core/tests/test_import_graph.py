@@ -80,6 +80,13 @@ def test_no_domain_app_imports_a_surface():
     assert not wrong, f"domain apps importing a surface: {sorted(wrong)}"
 
 
+def test_surfaces_do_not_import_each_other():
+    # What two surfaces share (who sees what, permissions, formatting) lives in a domain app.
+    wrong = {f"{app} → {other}" for app, deps in import_graph().items() if app in SURFACES
+             for other in deps & SURFACES}
+    assert not wrong, sorted(wrong)
+
+
 def test_no_app_imports_a_process_level_module():
     wrong = {f"{app} → {other}" for app, deps in import_graph().items() if app not in TOP
              for other in deps & TOP if app != "core"}  # core → demo: knot 3 moves it to ops

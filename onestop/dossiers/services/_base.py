@@ -2,7 +2,8 @@
 
 A service runs in one transaction: `lock_dossier` takes the row lock (SELECT … FOR UPDATE;
 on SQLite the IMMEDIATE transaction holds the database write lock), then `check_move`
-consults the transitions table, `authorize` the permissions table, and `record` bumps the
+consults the transitions table, `authorize` (onestop.dossiers.permissions) the permissions
+table, and `record` bumps the
 version, saves the fields the service changed and appends the audit event.
 """
 
@@ -15,13 +16,12 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
-from onestop.core.errors import Conflict, InvalidTransition, NotAllowed, ValidationFailed
+from onestop.core.errors import Conflict, InvalidTransition, ValidationFailed
 
 from ..models import Dossier, DossierStep, Status
 from ..public import bump_public_generation
-from ..transitions import ACTION_LABELS, PERMISSIONS, Action, Where, target_status
+from ..transitions import ACTION_LABELS, Action, target_status
 
 
 def open_step(dossier: Dossier) -> DossierStep:
@@ -60,31 +60,6 @@ def check_move(*, action: Action, dossier: Dossier) -> Status:
             action=ACTION_LABELS[action], status=dossier.get_status_display(),
         )
     return to
-
-
-def may(*, action: Action, dossier: Dossier, user: Any) -> bool:
-    for where, role in PERMISSIONS.get(action, ()):
-        if where == Where.RECEIVING:
-            if has_role(user=user, agency_id=dossier.receiving_agency_id, role=role or ""):
-                return True
-        elif where == Where.HANDLING:
-            if has_role(user=user, agency_id=dossier.handling_agency_id, role=role or ""):
-                return True
-        elif where == Where.STEP:
-            step = dossier.current_step
-            if step is None:
-                continue
-            wanted = role or step.role
-            if role is None and step.assignee_id and step.assignee_id != user.pk:
-                continue  # an assigned step is done by its assignee
-            if has_role(user=user, agency_id=step.agency_id, role=wanted):
-                return True
-    return False
-
-
-def authorize(*, action: Action, dossier: Dossier, user: Any) -> None:
-    if user is None or not may(action=action, dossier=dossier, user=user):
-        raise NotAllowed()
 
 
 def record(

@@ -20,8 +20,9 @@ from onestop.core.identifiers import validate_cccd
 from onestop.core.sequences import next_in_sequence
 
 from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
+from ..permissions import authorize
 from ..transitions import Action
-from ._base import authorize, check_move, lock_dossier, record
+from ._base import check_move, lock_dossier, record
 from .payment import after_receipt
 
 

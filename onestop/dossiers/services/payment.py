@@ -20,8 +20,9 @@ from onestop.core.clock import now_or
 from onestop.core.errors import ValidationFailed
 
 from ..models import Dossier, Status
+from ..permissions import authorize
 from ..transitions import Action
-from ._base import authorize, check_move, lock_dossier, record
+from ._base import check_move, lock_dossier, record
 
 
 @transaction.atomic

@@ -15,10 +15,10 @@ from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
 from ..models import Dossier, DossierDocument, DossierStep, Status, SupplementRequest
+from ..permissions import authorize
 from ..transitions import Action
 from ._base import (
     appointment_of,
-    authorize,
     check_move,
     lock_dossier,
     open_step,

@@ -1,8 +1,8 @@
 """The citizen's own dossiers: the list, one dossier's page and what the citizen does there
 (answer a supplement request, withdraw), the receipt and the files.
 
-Every view reads through onestop.portal.selectors, scoped to the signed-in citizen: another
-citizen's dossier or file is a 404.
+Every view reads through onestop.dossiers.selectors.citizen, scoped to the signed-in
+citizen (onestop.dossiers.scopes): another citizen's dossier or file is a 404.
 """
 
 from __future__ import annotations
@@ -20,12 +20,12 @@ from django.views.decorators.http import require_POST
 
 from onestop.accounts.decorators import citizen_required
 from onestop.core.errors import DomainError, ValidationFailed
+from onestop.dossiers import selectors as sel
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, DossierDocument, Status
 from onestop.dossiers.transitions import Action, target_status
 from onestop.dossiers.uploads import check_upload, max_bytes, max_files
 
-from .. import selectors as sel
 from ..forms import SupplementNoteForm, WithdrawForm
 
 PAGE_SIZE = 20

@@ -1,8 +1,8 @@
-"""Read queries of the citizen's own pages.
+"""A citizen's own dossiers, for the portal's pages and the city app's API alike.
 
-The scope rule lives here, once: a citizen reads only the dossiers whose `applicant` is
-their account. Anything else is a 404, the same answer as a dossier that does not exist,
-so numbers cannot be probed.
+Scope: onestop.dossiers.scopes.citizen_scope (the dossiers whose applicant account is
+theirs). Anything else is NotFound, the same answer as a dossier that does not exist, so
+numbers cannot be probed.
 """
 
 from __future__ import annotations
@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
+from onestop.core.errors import NotFound
 from onestop.core.models import AuditEvent
-from onestop.dossiers.models import Dossier, DossierDocument, Status, SupplementRequest
-from onestop.dossiers.selectors import action_label, status_label
+
+from ..models import Dossier, DossierDocument, Status, SupplementRequest
+from ..scopes import citizen_dossiers
+from .timeline import action_label, status_label
 
 # Audit events whose reason is addressed to the applicant; hand-over notes and the like are
 # internal and never shown.
@@ -27,7 +30,7 @@ REASON_FOR_CITIZEN = ("dossier.refuse", "dossier.request_supplement", "dossier.s
 def my_dossiers(*, user: Any) -> QuerySet[Dossier]:
     """The citizen's dossiers, newest first, with what the list shows (one query a page)."""
     return (
-        Dossier.objects.filter(applicant=user)
+        citizen_dossiers(user=user)
         .select_related("procedure_version__procedure", "current_step")
         .annotate(step_total=Count("steps"))
         .only(
@@ -44,7 +47,7 @@ def my_dossier(*, user: Any, pk: int) -> Dossier:
     """One of the citizen's dossiers with its documents and supplements, or 404."""
     try:
         return (
-            Dossier.objects.filter(applicant=user)
+            citizen_dossiers(user=user)
             .select_related("procedure_version__procedure", "receiving_agency",
                             "handling_agency", "current_step")
             .prefetch_related(
@@ -57,20 +60,20 @@ def my_dossier(*, user: Any, pk: int) -> Dossier:
             .get(pk=pk)
         )
     except Dossier.DoesNotExist as exc:
-        raise Http404("No dossier of yours has this number.") from exc
+        raise NotFound(_("No dossier of yours has this number.")) from exc
 
 
 def my_document(*, user: Any, dossier_pk: int, doc_pk: int) -> DossierDocument:
     """A file of one of the citizen's dossiers; the result only once it is returned."""
     try:
         doc = DossierDocument.objects.select_related("dossier").get(
-            pk=doc_pk, dossier_id=dossier_pk, dossier__applicant=user)
+            pk=doc_pk, dossier_id=dossier_pk, dossier__in=citizen_dossiers(user=user))
     except DossierDocument.DoesNotExist as exc:
-        raise Http404("No such document.") from exc
+        raise NotFound(_("No such document.")) from exc
     if not doc.file:
-        raise Http404("This document was handed in on paper.")
+        raise NotFound(_("This document was handed in on paper."))
     if doc.kind == DossierDocument.Kind.RESULT and doc.dossier.status != Status.RETURNED:
-        raise Http404("The result is not returned yet.")
+        raise NotFound(_("The result is not returned yet."))
     return doc
 
 

@@ -1,0 +1,41 @@
+"""Reads of dossiers, one module per audience (the scope of each is onestop.dossiers.scopes).
+
+- queues: the staff work queues and their deadline badges
+- staff: one dossier for staff, the people who may take a step, apology letters to sign
+- timeline: the audit trail as a timeline, event and status labels
+- public: the status lookup by code and the last four digits
+- citizen: a citizen's own dossiers, documents and timeline (portal and API alike)
+
+What they need from the permissions table (`available_actions`) is in
+onestop.dossiers.permissions. Selectors raise NotFound, never Http404.
+"""
+
+from .citizen import citizen_timeline, my_document, my_dossier, my_dossiers, open_supplement
+from .public import PublicStatus, public_status_lookup
+from .queues import (
+    QUEUE_TAB_LABELS,
+    QueueFilters,
+    QueueTab,
+    deadline_state,
+    dossier_queue_for,
+    due_soon_until,
+    procedure_filter_choices,
+)
+from .staff import (
+    apology_drafts_for,
+    apology_letter_for,
+    dossier_detail_for,
+    dossier_in_scope,
+    next_step_of,
+    staff_for_step,
+)
+from .timeline import TimelineEntry, action_label, dossier_timeline, status_label
+
+__all__ = [
+    "QUEUE_TAB_LABELS", "PublicStatus", "QueueFilters", "QueueTab", "TimelineEntry",
+    "action_label", "apology_drafts_for", "apology_letter_for", "citizen_timeline",
+    "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_queue_for",
+    "dossier_timeline", "due_soon_until", "my_document", "my_dossier", "my_dossiers",
+    "next_step_of", "open_supplement", "procedure_filter_choices", "public_status_lookup",
+    "staff_for_step", "status_label",
+]
