@@ -21,7 +21,6 @@ from onestop.catalog.selectors import receiving_centres, version_in_force
 from onestop.core.errors import ValidationFailed
 from onestop.dossiers import services as svc
 from onestop.dossiers.selectors import citizen_timeline, my_document, my_dossier, my_dossiers
-from onestop.dossiers.uploads import check_upload
 from onestop.notifications import selectors as nsel
 from onestop.notifications import services as nsvc
 
@@ -150,12 +149,9 @@ class FilingIn(Schema):
 def _files(files: list[UploadedFile], ids: list[int]) -> list[svc.SubmittedDocument]:
     if len(files) != len(ids):
         raise ValidationFailed(_("Give one document id for each file."))
-    out = []
-    for count, (upload, doc_id) in enumerate(zip(files, ids, strict=True)):
-        check_upload(upload, files_already=count)
-        out.append(svc.SubmittedDocument(required_document_id=doc_id, name=upload.name or "",
-                                         file=upload))
-    return out
+    # Types, sizes, counts and which documents belong: the services' rules.
+    return [svc.SubmittedDocument(required_document_id=doc_id, name=upload.name or "",
+                                  file=upload) for upload, doc_id in zip(files, ids, strict=True)]
 
 
 @router.post("/dossiers", response={201: DossierDetail, **ERRORS},
@@ -172,9 +168,6 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
                                                                            None)
     if centre is None:
         raise ValidationFailed(_("Choose a receiving centre."))
-    known = set(version.documents.values_list("pk", flat=True))
-    if any(i not in known for i in data.document_ids):
-        raise ValidationFailed(_("A document id does not belong to this procedure."))
     filing = svc.Filing(
         procedure_version=version, receiving_agency=centre,
         applicant=svc.Applicant(name=u.full_name or u.username, id_number=u.cccd,
@@ -198,8 +191,6 @@ def supplement(request: HttpRequest, dossier_id: PathId, data: Form[SupplementIn
                files: File[list[UploadedFile]] = None) -> dict[str, Any]:  # type: ignore[assignment]
     d = my_dossier(user=request.user, pk=dossier_id)
     docs = _files(list(files or []), data.document_ids)
-    if not docs:
-        raise ValidationFailed(_("Attach the documents that were asked for."))
     svc.dossier_supplement_received(dossier_id=d.pk, actor=request.user, documents=docs,
                                     note=data.note[:2000],
                                     expected_version=data.expected_version)

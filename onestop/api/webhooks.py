@@ -11,18 +11,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from onestop.payments import services
+from onestop.payments import providers, services
 from onestop.payments.providers.base import Incoming
-
-# The providers that notify us; the sandbox notifies through these same endpoints.
-NOTIFYING = ("vietqr", "gateway")
 
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def payment_notification(request: HttpRequest, provider: str) -> HttpResponse:
     """Notifications from banks and gateways: verified, logged, applied exactly once."""
-    if provider not in NOTIFYING:
+    if not providers.notifies(provider):
         raise Http404("No such provider endpoint.")
     incoming = Incoming(body=request.body, query={k: str(v) for k, v in request.GET.items()},
                         headers={k: v for k, v in request.headers.items()})

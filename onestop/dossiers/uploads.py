@@ -8,6 +8,7 @@ ONESTOP_UPLOAD_MAX_FILES) so each city can set its own.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +54,13 @@ def max_bytes() -> int:
 
 def max_files() -> int:
     return int(settings.ONESTOP_UPLOAD_MAX_FILES)
+
+
+def check_uploads(files: Iterable[Any]) -> None:
+    """Every file of one filing or supplement within the limits (the services' check; the
+    portal also checks each file as it arrives, to refuse it at once)."""
+    for count, upload in enumerate(f for f in files if f):
+        check_upload(upload, files_already=count)
 
 
 def check_upload(upload: Any, *, files_already: int = 0) -> FileKind:

@@ -82,6 +82,10 @@ class Draft:
         return [StagedFile(**f) for f in self.data["files"].get(str(document_id), [])
                 if self._mine(f["path"])]
 
+    def uploaded_document_ids(self) -> list[int]:
+        """The required documents that have at least one staged file."""
+        return [int(key) for key in self.data["files"] if self.files_for(int(key))]
+
     def count(self) -> int:
         return sum(len(v) for v in self.data["files"].values())
 

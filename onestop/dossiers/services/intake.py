@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +22,7 @@ from onestop.core.sequences import next_in_sequence
 from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
 from ..permissions import authorize
 from ..transitions import Action
+from ..uploads import check_uploads
 from ._base import check_move, lock_dossier, record
 from .payment import after_receipt
 
@@ -81,18 +82,34 @@ def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: boo
     handling = filing.handling_agency or (competent[0] if competent else None)
     if handling is None or handling not in competent:
         raise ValidationFailed(_("Choose a competent agency for this procedure."))
+    check_documents_belong(version, filing.documents)
     if require_complete:
-        given = {d.required_document_id for d in filing.documents if d.originals or d.copies
-                 or d.file}
-        missing = [
-            doc.name for doc in _required_documents(version)
-            if not doc.optional and doc.id not in given
-        ]
+        given = [d.required_document_id for d in filing.documents if d.originals or d.copies
+                 or d.file]
+        missing = [doc.name for doc in missing_documents(version, given)]
         if missing:
             raise ValidationFailed(
                 _("The dossier is incomplete; missing: %(docs)s."), docs="; ".join(missing)
             )
     return handling
+
+
+def missing_documents(version: ProcedureVersion,
+                      given: Iterable[int | None]) -> list[RequiredDocument]:
+    """The version's required (not optional) documents that are not among `given`: the one
+    completeness rule, for the services and for the portal's step-by-step filing."""
+    have = set(given)
+    return [doc for doc in _required_documents(version) if not doc.optional
+            and doc.id not in have]
+
+
+def check_documents_belong(version: ProcedureVersion,
+                           documents: Iterable[SubmittedDocument]) -> None:
+    """Every document given for a required document names one of this version's."""
+    known = {doc.id for doc in _required_documents(version)}
+    if any(d.required_document_id is not None and d.required_document_id not in known
+           for d in documents):
+        raise ValidationFailed(_("A document id does not belong to this procedure."))
 
 
 def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any | None,
@@ -184,6 +201,7 @@ def dossier_submit_online(
     handling = _validate_filing(filing, on=timezone.localtime(at).date(), require_complete=True)
     if filing.procedure_version.online_level == ProcedureVersion.OnlineLevel.NONE:
         raise ValidationFailed(_("This procedure cannot be filed online."))
+    check_uploads(d.file for d in filing.documents)
     dossier = _create(filing, channel=Channel.ONLINE, status=Status.SUBMITTED, filed_by=None,
                       at=at, handling=handling, receive=False)
     record(dossier=dossier, action=Action.SUBMIT_ONLINE, actor=filing.applicant.account,

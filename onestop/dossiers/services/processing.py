@@ -17,6 +17,7 @@ from onestop.core.errors import NotAllowed, ValidationFailed
 from ..models import Dossier, DossierDocument, DossierStep, Status, SupplementRequest
 from ..permissions import authorize
 from ..transitions import Action
+from ..uploads import check_uploads
 from ._base import (
     appointment_of,
     check_move,
@@ -24,7 +25,7 @@ from ._base import (
     open_step,
     record,
 )
-from .intake import SubmittedDocument
+from .intake import SubmittedDocument, check_documents_belong
 from .payment import ensure_paid_before_return
 
 
@@ -173,6 +174,11 @@ def dossier_supplement_received(
     is_applicant = dossier.applicant_id is not None and dossier.applicant_id == actor.pk
     if not is_applicant:
         authorize(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier, user=actor)
+    elif not documents:
+        raise ValidationFailed(_("Attach the documents that were asked for."))
+    else:
+        check_uploads(d.file for d in documents)  # the applicant's own uploads
+    check_documents_belong(dossier.procedure_version, documents)
     request = dossier.supplements.get(resolved_at__isnull=True)
     cal = calendar_for(dossier.receiving_agency)
     paused_at = dossier.paused_at or request.requested_at

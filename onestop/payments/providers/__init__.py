@@ -14,12 +14,17 @@ from .base import (
     Notice,
     Provider,
     Start,
+    check_payer_choice,
     get,
+    notifies,
+    payer_may_choose,
+    redirects,
     register,
     registered,
 )
 
-__all__ = ["BadSignature", "Notice", "Provider", "Start", "get", "register", "registered"]
+__all__ = ["BadSignature", "Notice", "Provider", "Start", "check_payer_choice", "get",
+           "notifies", "payer_may_choose", "redirects", "register", "registered"]
 
 # Built-in providers, registered on import.
 from . import cash, gateway, sandbox, vietqr  # noqa: E402, F401

@@ -9,6 +9,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from onestop.core.errors import ValidationFailed
 
 if TYPE_CHECKING:
     from ..models import Payment
@@ -62,6 +65,13 @@ class Incoming:
 class Provider(Protocol):
     name: str
     online: bool  # counted as an online payment (Decision 766 online-payment rate)
+    # What a payer may do with it: choose it for a payment (never cash, which only an
+    # officer records), be sent away to it (a gateway page), and whether it notifies our
+    # webhook endpoint itself. The sandbox is choosable only while it is on.
+    choosable: bool
+    redirects: bool
+    notifies: bool
+    sandbox: bool
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start: ...
 
@@ -92,6 +102,33 @@ def get(name: str) -> Provider:
 
 def registered() -> list[str]:
     return sorted(_REGISTRY)
+
+
+# ---- which provider may be used how (the one place these rules are written) ----------------
+
+def payer_may_choose(name: str) -> bool:
+    """Whether a payer may pay this way now: a choosable provider, the sandbox only while on."""
+    provider = _REGISTRY.get(name)
+    return provider is not None and provider.choosable and (
+        not provider.sandbox or sandbox_enabled())
+
+
+def check_payer_choice(name: str) -> None:
+    """The services' check: ValidationFailed for a way to pay that is not available."""
+    if not payer_may_choose(name):
+        raise ValidationFailed(_("This way to pay is not available."))
+
+
+def redirects(name: str) -> bool:
+    """Whether paying this way sends the payer to another page (a gateway, the sandbox)."""
+    provider = _REGISTRY.get(name)
+    return provider is not None and provider.redirects
+
+
+def notifies(name: str) -> bool:
+    """Whether this provider calls our webhook endpoint /payments/webhooks/<name>/."""
+    provider = _REGISTRY.get(name)
+    return provider is not None and provider.notifies
 
 
 # ---- shared secrets --------------------------------------------------------------------------

@@ -13,6 +13,10 @@ if TYPE_CHECKING:
 class CashProvider:
     name = "cash"
     online = False
+    choosable = False  # recorded by an officer at the counter (payment_record_cash)
+    redirects = False
+    notifies = False
+    sandbox = False
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start:
         return Start(kind="counter")

@@ -115,6 +115,10 @@ def notice_from(params: Mapping[str, str], *, sandbox: bool) -> Notice:
 class GatewayProvider:
     name = "gateway"
     online = True
+    choosable = True
+    redirects = True
+    notifies = True
+    sandbox = False
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start:
         now = timezone.now()

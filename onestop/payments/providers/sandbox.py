@@ -134,6 +134,10 @@ class SandboxProvider:
 
     name = "sandbox"
     online = True
+    choosable = True
+    redirects = True
+    notifies = False  # it notifies through the vietqr and gateway endpoints
+    sandbox = True
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start:
         return Start(kind="redirect",

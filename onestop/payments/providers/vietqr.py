@@ -56,6 +56,10 @@ def payload_for(payment: Payment) -> str:
 class VietQRProvider:
     name = "vietqr"
     online = True
+    choosable = True
+    redirects = False  # the payer scans the QR in their own bank app
+    notifies = True
+    sandbox = False
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start:
         return Start(kind="qr", payload=payload_for(payment))

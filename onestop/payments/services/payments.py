@@ -98,7 +98,7 @@ def payment_for_dossier(
     references. A pending payment for other items (the fees changed) is expired.
     """
     at = now_or(at)
-    providers.get(provider)  # unknown provider: LookupError, a programming error
+    providers.check_payer_choice(provider)
     key = idempotency_key.strip()[:100]
     creator_key = (creator_key or (f"user:{creator.pk}" if creator is not None
                                    and getattr(creator, "pk", None) else "anon"))[:64]
@@ -175,7 +175,7 @@ def _create(*, agency_id: int, dossier: Dossier | None, amount: int, purpose: st
 @transaction.atomic
 def payment_choose_provider(*, reference: str, provider: str) -> Payment:
     """The payer picks how to pay (QR, gateway, sandbox) while the payment is pending."""
-    providers.get(provider)
+    providers.check_payer_choice(provider)
     payment = _lock(reference)
     if payment.state != S.PENDING:
         raise ValidationFailed(_("This payment is no longer awaiting payment."))
@@ -208,7 +208,7 @@ def payment_for_items(
     same items is reused. The items must be open and collected by one agency.
     """
     at = now_or(at)
-    providers.get(provider)
+    providers.check_payer_choice(provider)
     key = idempotency_key.strip()[:100]
     creator_key = (creator_key or (f"user:{creator.pk}" if creator is not None
                                    and getattr(creator, "pk", None) else "anon"))[:64]

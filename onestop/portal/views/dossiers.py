@@ -125,8 +125,6 @@ def answer_supplement(request: HttpRequest, pk: int) -> HttpResponse:
         documents.append(svc.SubmittedDocument(
             required_document_id=doc_id, name="" if doc_id else _("Supplement"),
             file=File(upload, name=f"{stem}{kind.extension}")))
-    if not uploads:
-        errors.append(_("Attach at least one file."))
     if errors or not form.is_valid():
         return _page(request, dossier, status=400, supplement_errors=errors,
                      supplement_form=form)

@@ -21,6 +21,7 @@ from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.errors import DomainError
 from onestop.dossiers import services as svc
+from onestop.dossiers.services.intake import missing_documents
 from onestop.dossiers.uploads import max_bytes, max_files
 
 from ..forms import ApplicantForm
@@ -41,8 +42,8 @@ def _context(version: ProcedureVersion, step: int, **extra: Any) -> dict[str, An
     return {"version": version, "step": step, "step_count": 3, "nav": "file", **extra}
 
 
-def _missing(draft: Draft, documents: list[RequiredDocument]) -> list[RequiredDocument]:
-    return [d for d in documents if not d.optional and not draft.files_for(d.pk)]
+def _missing(version: ProcedureVersion, draft: Draft) -> list[RequiredDocument]:
+    return missing_documents(version, draft.uploaded_document_ids())
 
 
 @citizen_required
@@ -79,7 +80,7 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("portal:file_documents", code=code)
         uploads = {d.pk: request.FILES.getlist(f"doc-{d.pk}") for d in docs}
         refused = stage_uploads(draft=draft, uploads={k: v for k, v in uploads.items() if v})
-        missing = _missing(draft, docs)
+        missing = _missing(version, draft)
         if not refused and not missing:
             return redirect("portal:file_review", code=code)
         if missing and not refused:
@@ -104,7 +105,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     docs = list(version.documents.all())
     if draft.applicant is None:
         return redirect("portal:file", code=code)
-    if _missing(draft, docs):
+    if _missing(version, draft):
         return redirect("portal:file_documents", code=code)
     a = draft.applicant
     centre = _centre(int(a["centre"]))
