@@ -17,18 +17,12 @@ SURFACES = {"backoffice", "portal", "api", "sandbox"}
 # process commands); nothing imports them.
 TOP = {"demo", "e2e", "ops"}
 
-# Two-way imports still to untie, each owned by an engineer of issue 9 (knot 1: dossiers and
-# payments; knot 3: core). Remove a pair when it is gone: the test fails on any pair that is
-# not listed here, and on a listed pair that no longer exists, so the list only shrinks.
-KNOWN_TWO_WAY = {
-    ("agencies", "core"), ("billing", "core"), ("core", "dossiers"),
-    ("core", "notifications"), ("core", "payments"), ("core", "scorecard"),
-    ("dossiers", "payments"), ("notifications", "payments"),
-}
-# Apps that sit on some cycle today (through core, which still imports the apps above it).
-# An app outside this set must never join a cycle.
-KNOWN_ON_A_CYCLE = {"accounts", "agencies", "billing", "catalog", "core", "dossiers", "feedback",
-                    "notifications", "payments", "scorecard"}
+# Two-way imports still to untie (issue 9, knot 1: dossiers and payments, and payments'
+# notices). Remove a pair when it is gone: the test fails on any pair that is not listed
+# here, and on a listed pair that no longer exists, so the list only shrinks.
+KNOWN_TWO_WAY = {("dossiers", "payments"), ("notifications", "payments")}
+# Apps that sit on an import cycle today (the pairs above). No other app may join one.
+KNOWN_ON_A_CYCLE = {"dossiers", "notifications", "payments"}
 
 
 def _modules(app: Path) -> list[Path]:
@@ -89,7 +83,7 @@ def test_surfaces_do_not_import_each_other():
 
 def test_no_app_imports_a_process_level_module():
     wrong = {f"{app} → {other}" for app, deps in import_graph().items() if app not in TOP
-             for other in deps & TOP if app != "core"}  # core → demo: knot 3 moves it to ops
+             for other in deps & TOP}
     assert not wrong, sorted(wrong)
 
 
