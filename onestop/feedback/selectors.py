@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Agency
 from onestop.agencies.selectors import roles_of
+from onestop.core.badges import Badge, deadline_badge
 from onestop.core.calendars import calendar_for
 from onestop.core.errors import DomainError, NotFound
 from onestop.core.models import AuditEvent
@@ -194,17 +195,13 @@ def feedback_queue_for(*, user: Any, tab: QueueTab, now: datetime.datetime) -> Q
 
 
 def deadline_state(feedback: Feedback, *, now: datetime.datetime,
-                   soon_until: datetime.datetime) -> str | None:
-    """'overdue', 'due_soon', 'late' (answered after the deadline), 'on_time' or None."""
-    if feedback.answered_at is not None:
-        return "on_time" if feedback.on_time else "late"
-    if feedback.state != FeedbackState.RECEIVED:
-        return None
-    if now > feedback.deadline_at:
-        return "overdue"
-    if feedback.deadline_at <= soon_until:
-        return "due_soon"
-    return None
+                   soon_until: datetime.datetime) -> Badge | None:
+    """The badge beside the deadline (onestop.core.badges): overdue or due soon while
+    waiting for an answer, answered on time or late once answered."""
+    return deadline_badge(
+        due=feedback.deadline_at, now=now, soon_until=soon_until,
+        running=feedback.state == FeedbackState.RECEIVED,
+        done_on_time=feedback.on_time)
 
 
 def feedback_for_staff(*, user: Any, pk: int) -> Feedback:

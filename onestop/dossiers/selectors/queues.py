@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Role
 from onestop.agencies.selectors import agencies_with_role, roles_of
+from onestop.core.badges import Badge, deadline_badge
 from onestop.core.calendars import calendar_for
 
 from ..models import CLOCK_RUNNING, OPEN, Dossier, Status
@@ -57,8 +58,7 @@ def due_soon_until(*, now: datetime.datetime) -> datetime.datetime:
     `due_soon_flagged_at`, which the queue also honours, so this only fills the gap
     between two sweeps.
     """
-    cal = calendar_for(None)
-    return cal.add_seconds(now, cal.days_to_seconds(DUE_SOON_DAYS))
+    return calendar_for(None).due(now, DUE_SOON_DAYS)
 
 
 def _overdue_q(now: datetime.datetime) -> Q:
@@ -143,17 +143,12 @@ def dossier_queue_for(
 
 def deadline_state(
     dossier: Dossier, *, now: datetime.datetime, soon_until: datetime.datetime
-) -> str | None:
-    """'overdue', 'due_soon' or None: the badge shown beside the appointment."""
-    if dossier.appointment_at is None:
-        return None
-    if dossier.is_overdue(now):
-        return "overdue"
-    if dossier.status in CLOCK_RUNNING and now <= dossier.appointment_at and (
-        dossier.due_soon_flagged_at is not None or dossier.appointment_at <= soon_until
-    ):
-        return "due_soon"
-    return None
+) -> Badge | None:
+    """The badge beside the appointment (onestop.core.badges): overdue or due soon."""
+    return deadline_badge(
+        due=dossier.appointment_at, now=now, soon_until=soon_until,
+        running=dossier.status in CLOCK_RUNNING, overdue=dossier.is_overdue(now),
+        flagged=dossier.due_soon_flagged_at is not None)
 
 
 def procedure_filter_choices() -> list[tuple[int, str]]:
