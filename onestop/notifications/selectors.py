@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Delivery, Notification, PushSubscription
+from .models import Delivery, Notification
 
 
 def notifications_for(*, user: Any, unread_only: bool = False) -> QuerySet[Notification]:
@@ -26,7 +26,3 @@ def deliveries_of_dossier(*, dossier_id: int) -> QuerySet[Delivery]:
         "id", "event", "channel", "recipient", "state", "attempts", "last_error", "created_at",
         "sent_at", "next_attempt_at",
     ).order_by("-created_at", "-id")
-
-
-def push_subscriptions_of(*, user: Any) -> QuerySet[PushSubscription]:
-    return PushSubscription.objects.filter(user=user).order_by("-created_at", "-id")

@@ -105,11 +105,6 @@ def default_framework() -> Framework:
     return fw
 
 
-def framework_by_code(code: str | None) -> Framework:
-    if not code:
-        return default_framework()
-    return Framework.objects.get(code=code)
-
 
 def definitions(framework: Framework) -> list[IndicatorDefinition]:
     cached: list[IndicatorDefinition] | None = getattr(framework, "_defs", None)
@@ -324,9 +319,6 @@ def late_dossiers(*, unit: Agency | None, procedure_id: int, period: Period
             .select_related("handling_agency", "receiving_agency")
             .order_by("-finished_at", "-pk"))
 
-
-def units_with_activity() -> list[Agency]:
-    return list(Agency.objects.filter(is_active=True).order_by("kind", "name"))
 
 
 PUBLIC_CODES = ("on_time", "online_filing", "online_payment", "procedure_satisfaction",
