@@ -23,6 +23,7 @@ from ninja import Header, Router, Schema
 from pydantic import Field
 
 from onestop.core.errors import Conflict, ValidationFailed
+from onestop.core.formatting import digits, in_words
 from onestop.core.qr import qr_svg_data_uri
 from onestop.dossiers.selectors import my_dossier
 from onestop.payments import providers
@@ -30,7 +31,6 @@ from onestop.payments import selectors as psel
 from onestop.payments import services as psvc
 from onestop.payments.banks import bank_name
 from onestop.payments.models import Payment, Receipt
-from onestop.payments.money import digits, in_words
 
 from .base import ERRORS, PathId, citizen_auth
 

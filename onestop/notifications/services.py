@@ -243,7 +243,7 @@ def notify_payment_flagged(*, payment: Any, at: datetime.datetime) -> int:
     """A payment whose amount differed from what was owed waits for an officer of the
     collecting agency to decide (accept, refund the difference, or reject)."""
     users = _members(agency_id=payment.agency_id, role="officer")
-    from onestop.payments.money import digits
+    from onestop.core.formatting import digits
 
     context = {"reference": payment.reference, "amount": digits(payment.amount),
                "received": digits(payment.received_amount or 0),

@@ -20,7 +20,6 @@ from django.urls import reverse
 
 from onestop.payments import selectors
 from onestop.payments.models import Payment, SandboxGatewayTransaction
-from onestop.payments.money import digits
 from onestop.payments.providers import gateway as gw
 from onestop.payments.providers import sandbox
 from onestop.payments.providers.base import sandbox_enabled
@@ -61,7 +60,7 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
         outcome = _run(payment, action)
         payment = _payment_or_404(reference)
     return render(request, "sandbox/pay.html", {
-        "payment": payment, "amount_digits": digits(payment.amount), "deliveries": outcome,
+        "payment": payment, "deliveries": outcome,
         "actions": ACTIONS,
     })
 
@@ -114,5 +113,5 @@ def gateway(request: HttpRequest) -> HttpResponse:
                                                      args=[payment.reference])
         return redirect(f"{back}?{urlencode(ipn)}")
     return render(request, "sandbox/gateway.html", {
-        "payment": payment, "amount_digits": digits(amount), "params": params,
+        "payment": payment, "amount": amount, "params": params,
     })

@@ -9,10 +9,10 @@ from django.test import Client
 
 from onestop.accounts.services import citizen_sign_up
 from onestop.api.tokens import tokens_issue
+from onestop.core.formatting import in_words
 from onestop.dossiers import services as dsvc
 from onestop.payments import vietqr
 from onestop.payments.models import Payment
-from onestop.payments.money import in_words
 from onestop.payments.providers.base import Notice
 from onestop.payments.services import notice_apply
 from onestop.testing import vn

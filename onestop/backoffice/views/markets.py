@@ -16,7 +16,6 @@ from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError
 from onestop.markets import selectors, services
 from onestop.markets.models import Market
-from onestop.payments.money import digits
 
 MAX_UPLOAD = 10 * 1024 * 1024
 
@@ -66,8 +65,7 @@ def market_detail(request: HttpRequest, pk: int) -> HttpResponse:
     day = _day(request)
     totals = selectors.daily_totals(market=market, day=day)
     return page(request, "backoffice/markets/market.html", {
-        "market": market, "day": day, "totals": totals, "total_digits": digits(totals.total),
-        "rows": [{"row": r, "total": digits(r.total)} for r in totals.stalls],
+        "market": market, "day": day, "totals": totals,
         "errors": errors, "columns": ", ".join(services.FEED_COLUMNS), "nav": "payments",
     }, status=422 if errors else 200)
 

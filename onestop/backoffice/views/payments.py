@@ -15,7 +15,6 @@ from onestop.core.errors import DomainError, ValidationFailed
 from onestop.dossiers import selectors as dossier_selectors
 from onestop.payments import selectors, services
 from onestop.payments.models import Payment, Refund
-from onestop.payments.money import digits
 
 
 def _int(value: str | None) -> int:
@@ -60,7 +59,7 @@ def dossier_fees(request: HttpRequest, pk: int) -> HttpResponse:
     import uuid
 
     return page(request, "backoffice/payments/dossier_fees.html", {
-        "dossier": dossier, "items": items, "owed": owed, "owed_digits": digits(owed),
+        "dossier": dossier, "items": items, "owed": owed,
         "payments": selectors.payments_of_dossier(dossier_id=dossier.pk),
         "open_payment": selectors.open_payment_for_dossier(dossier_id=dossier.pk),
         "idempotency_key": uuid.uuid4().hex, "nav": "payments",
@@ -111,8 +110,6 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "lines": list(payment.lines.select_related("item")),
         "notifications": list(payment.notifications.order_by("received_at", "id")),
         "refunds": list(payment.refunds.all()),
-        "amount_digits": digits(payment.amount),
-        "received_digits": digits(payment.received_amount or 0),
         "nav": "payments",
     })
 

@@ -30,7 +30,7 @@ def _grouped(value: int) -> str:
 
 @register.filter
 def vnd(amount: int | None) -> str:
-    """An integer amount of đồng with thousands separators: 1.500.000 đồng."""
+    """An integer amount of đồng with thousands separators: 1.500.000 đ (1,500,000 VND)."""
     if amount is None or amount == "":
         return ""
     return _("%(amount)s VND") % {"amount": _grouped(int(amount))}

@@ -6,7 +6,7 @@ and date); WeasyPrint turns the HTML into PDF, with Pango shaping the Vietnamese
 
 These functions only read: they never change a dossier, so a surface may call them for
 any dossier the user is allowed to see. Their wording is fixed Vietnamese (official
-documents), see onestop.dossiers.pdf.formatting.
+documents), see onestop.core.formatting.
 """
 
 from __future__ import annotations
@@ -20,18 +20,12 @@ from django.utils.translation import override
 
 from onestop.agencies.models import Agency
 from onestop.core.errors import ValidationFailed
+from onestop.core.formatting import place_date, short_moment, time_words, working_days
 from onestop.core.models import AuditEvent
 from onestop.core.qr import qr_svg_data_uri
 
 from ..models import ApologyLetter, Dossier, DossierDocument, SupplementRequest
-from .formatting import (
-    place_date,
-    public_lookup_url,
-    short_moment,
-    time_words,
-    two_digits,
-    working_days,
-)
+from .formatting import public_lookup_url, two_digits
 
 TEMPLATE_DIR = "dossiers/forms"
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import override
 
 from onestop.agencies.models import Agency
+from onestop.core.formatting import digits, in_words, place_date, time_words
 from onestop.core.sequences import next_in_sequence
 
 from ..models import Payment, Receipt, ReceiptCounter, Refund
@@ -114,10 +115,6 @@ METHOD_LABELS = {
 
 
 def receipt_context(receipt: Receipt) -> dict[str, Any]:
-    from onestop.dossiers.pdf.formatting import place_date, time_words
-
-    from ..money import digits, in_words
-
     payment = receipt.payment
     agency = receipt.agency
     items = [

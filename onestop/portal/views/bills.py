@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from onestop.billing import selectors, services
 from onestop.billing.models import Biller
 from onestop.core.errors import DomainError
-from onestop.payments.money import digits
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
@@ -19,7 +18,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     customer = request.GET.get("customer", "").strip()[:40]
     bills = selectors.open_bills(biller_code=biller_code, customer_code=customer) if (
         biller_code and customer) else []
-    rows = [{"bill": b, "amount": digits(b.amount), "name": selectors.mask_name(b.customer_name)}
+    rows = [{"bill": b, "name": selectors.mask_name(b.customer_name)}
             for b in bills]
     return render(request, "portal/bills/lookup.html", {
         "billers": selectors.active_billers(), "biller_code": biller_code,

@@ -10,11 +10,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from onestop.core.errors import DomainError
+from onestop.core.formatting import in_words
 from onestop.core.qr import qr_svg
 from onestop.payments import providers, selectors, services
 from onestop.payments.banks import bank_name
 from onestop.payments.models import Payment, Receipt
-from onestop.payments.money import digits, in_words
 from onestop.payments.providers import gateway as gw
 from onestop.payments.providers.base import sandbox_enabled
 
@@ -60,7 +60,6 @@ def _render_pay(request: HttpRequest, payment: Payment, *, error: str = "",
         "bank": bank_name(settings.ONESTOP_PAYMENT_BANK_BIN),
         "account": settings.ONESTOP_PAYMENT_ACCOUNT,
         "beneficiary": settings.ONESTOP_PAYMENT_BENEFICIARY,
-        "amount_digits": digits(payment.amount),
         "amount_words": in_words(payment.amount),
         "receipts": selectors.receipts_of(payment),
         "sandbox_enabled": sandbox_enabled(),
