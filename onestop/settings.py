@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "onestop.markets",
     "onestop.ops",
     "onestop.sandbox",
+    "onestop.exchange",
 ]
 
 MIDDLEWARE = [
@@ -298,6 +299,12 @@ ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
 ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300, minimum=1)
 # Scorecard (docs/scorecard.md): how often the roll-ups catch up with the audit log, seconds.
 ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60, minimum=1)
+# Document exchange (docs/exchange.md): agency keys are files, never rows; trust anchors are
+# PEM files (comma-separated); messages over the size limit are refused with a 02 status.
+ONESTOP_EXCHANGE_KEYS_DIR = Path(env_str("ONESTOP_EXCHANGE_KEYS_DIR", str(DATA_DIR / "exchange-keys")))
+ONESTOP_EXCHANGE_KEY_PASSWORD = env_str("ONESTOP_EXCHANGE_KEY_PASSWORD", "")
+ONESTOP_EXCHANGE_TRUST = env_list("ONESTOP_EXCHANGE_TRUST", [])
+ONESTOP_EDXML_MAX_BYTES = env_int("ONESTOP_EDXML_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
 
 LOGGING = {
     "version": 1,
