@@ -301,10 +301,20 @@ ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300, 
 ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60, minimum=1)
 # Document exchange (docs/exchange.md): agency keys are files, never rows; trust anchors are
 # PEM files (comma-separated); messages over the size limit are refused with a 02 status.
-ONESTOP_EXCHANGE_KEYS_DIR = Path(env_str("ONESTOP_EXCHANGE_KEYS_DIR", str(DATA_DIR / "exchange-keys")))
+ONESTOP_EXCHANGE_KEYS_DIR = Path(env_str("ONESTOP_EXCHANGE_KEYS_DIR",
+                                         str(DATA_DIR / "exchange-keys")))
 ONESTOP_EXCHANGE_KEY_PASSWORD = env_str("ONESTOP_EXCHANGE_KEY_PASSWORD", "")
 ONESTOP_EXCHANGE_TRUST = env_list("ONESTOP_EXCHANGE_TRUST", [])
 ONESTOP_EDXML_MAX_BYTES = env_int("ONESTOP_EDXML_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+ONESTOP_EXCHANGE_REQUIRE_SIGNATURE = env_bool("ONESTOP_EXCHANGE_REQUIRE_SIGNATURE", True)
+# Other instances (or a relay) by organ code: inline JSON or a file path (docs/exchange.md).
+ONESTOP_EXCHANGE_PEERS = env_str("ONESTOP_EXCHANGE_PEERS", "")
+# Deliveries: retried after BASE seconds, doubling up to MAX, given up after MAX_ATTEMPTS;
+# the sweep runs every INTERVAL seconds.
+ONESTOP_EXCHANGE_RETRY_BASE = env_int("ONESTOP_EXCHANGE_RETRY_BASE", 5, minimum=1)
+ONESTOP_EXCHANGE_RETRY_MAX = env_int("ONESTOP_EXCHANGE_RETRY_MAX", 3600, minimum=1)
+ONESTOP_EXCHANGE_MAX_ATTEMPTS = env_int("ONESTOP_EXCHANGE_MAX_ATTEMPTS", 100, minimum=1)
+ONESTOP_EXCHANGE_INTERVAL = env_int("ONESTOP_EXCHANGE_INTERVAL", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

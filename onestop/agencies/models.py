@@ -97,6 +97,7 @@ class Role(models.TextChoices):
     SPECIALIST = "specialist", _("specialist")
     LEADER = "leader", _("leader")
     ADMIN = "admin", _("agency admin")
+    CLERK = "clerk", _("clerk (văn thư)")  # registers incoming and outgoing official documents
 
 
 class Membership(models.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import auth, citizen, payments, public, staff
+from django.urls import path
+
+from . import auth, citizen, exchange, payments, public, staff
 from .base import api
 
 api.add_router("/", public.router)
@@ -11,5 +13,9 @@ api.add_router("/", citizen.router)
 api.add_router("/", payments.router)
 api.add_router("/staff", staff.router)
 
-urlpatterns = [*api.urls[0]]
+urlpatterns = [
+    *api.urls[0],
+    # raw edXML in and out, not JSON: a plain view beside the Ninja routers
+    path("exchange/messages", exchange.exchange_messages, name="exchange-messages"),
+]
 app_name = "api-v1"

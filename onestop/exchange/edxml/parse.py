@@ -286,7 +286,8 @@ def _status(node: etree._Element, root: etree._Element) -> Status:
     date = _text(response, "PromulgationDate")
     return Status(
         sender=_organ(_child(node, "From"), "Status/From"),
-        document_id=_required(response, "DocumentId"),
+        # empty only in a 02 answering a message too broken to name its document
+        document_id=_text(response, "DocumentId"),
         status_code=status_code,
         description=_text(node, "Description"),
         timestamp=parse_timestamp(stamp, "Status/Timestamp") if stamp else None,
