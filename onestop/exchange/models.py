@@ -14,11 +14,14 @@ Keys and certificates are files (onestop.exchange.keys), never rows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Agency
+from onestop.core.text import fold
 
 from .edxml.model import BUSINESS_LABELS, STATUS_LABELS
 
@@ -112,6 +115,9 @@ class OfficialDocument(models.Model):
                                  verbose_name=_("assigned to"))
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
+    # Number, symbol, subject and sender folded (onestop.core.text.fold): the same
+    # accent- and case-blind search on SQLite and PostgreSQL.
+    search_text = models.TextField(editable=False, default="")
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,6 +139,14 @@ class OfficialDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}: {self.subject[:60]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = fold(" ".join([self.code, self.subject, self.sender_name,
+                                          self.sender_organ_id, self.signer_name]))
+        fields = kwargs.get("update_fields")
+        if fields is not None:
+            kwargs["update_fields"] = {*fields, "search_text"}
+        super().save(*args, **kwargs)
 
     @property
     def code(self) -> str:
