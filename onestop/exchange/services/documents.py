@@ -174,6 +174,23 @@ def _staff_name(actor: Any) -> str:
     return (actor.get_full_name() or actor.get_username()) if actor is not None else ""
 
 
+def _apply(*, document: OfficialDocument, action: Action, to: DocState, actor: Any,
+           at: datetime.datetime, fields: list[str], reason: str) -> None:
+    """Write the new state (an incoming number on registration, the end on done), audit it."""
+    was = document.state
+    document.state = to
+    names = [*fields, "state"]
+    if action == Action.REGISTER:
+        _incoming_number(document, at)
+        document.registered_at, document.registered_by = at, actor
+        names += ["incoming_year", "incoming_number", "registered_at", "registered_by"]
+    if to == DocState.DONE:
+        document.done_at = at
+        names.append("done_at")
+    record(document=document, action=action, actor=actor, from_state=was, fields=names,
+           at=at, reason=reason)
+
+
 def _move(*, document_pk: int, action: Action, actor: Any, at: datetime.datetime | None,
           expected_version: int | None, fields: dict[str, Any], reason: str = "",
           description: str = "") -> OfficialDocument:
@@ -184,20 +201,10 @@ def _move(*, document_pk: int, action: Action, actor: Any, at: datetime.datetime
             raise InvalidTransition(_("Only incoming documents are registered and assigned."))
         to = check_move(action=action, document=document)
         authorize(action=action, document=document, user=actor)
-        was = document.state
         for name, value in fields.items():
             setattr(document, name, value)
-        document.state = to
-        names = [*fields, "state"]
-        if action == Action.REGISTER:
-            _incoming_number(document, at)
-            document.registered_at, document.registered_by = at, actor
-            names += ["incoming_year", "incoming_number", "registered_at", "registered_by"]
-        if to == DocState.DONE:
-            document.done_at = at
-            names.append("done_at")
-        record(document=document, action=action, actor=actor, from_state=was, fields=names,
-               at=at, reason=reason)
+        _apply(document=document, action=action, to=to, actor=actor, at=at,
+               fields=list(fields), reason=reason)
         if action in REPORTS:
             report_status(document=document, code=REPORTS[action], at=at,
                           description=description or reason, staff=_staff_name(actor))
@@ -296,18 +303,8 @@ def document_change_decide(*, document_pk: int, actor: Any, agree: bool, note: s
                 raise NotAllowed()
         else:
             authorize(action=action, document=change, user=actor)
-        was = change.state
-        change.state = to
-        names = ["state"]
-        if action == Action.REGISTER:
-            _incoming_number(change, at)
-            change.registered_at, change.registered_by = at, actor
-            names += ["incoming_year", "incoming_number", "registered_at", "registered_by"]
-        if to == DocState.DONE:
-            change.done_at = at
-            names.append("done_at")
-        record(document=change, action=action, actor=actor, from_state=was, fields=names,
-               at=at, reason=note)
+        _apply(document=change, action=action, to=to, actor=actor, at=at, fields=[],
+               reason=note)
         if agree and change.related_id:
             assert change.related is not None
             apply_change(original=change.related, change=change, actor=actor, at=at)
