@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.agencies.models import Agency
 from onestop.core.text import fold
@@ -87,13 +88,15 @@ class OfficialDocument(models.Model):
     code_notation = models.CharField(_("notation"), max_length=60, blank=True)
     document_type = models.CharField(_("type"), max_length=20, choices=DocumentType.choices,
                                      default=DocumentType.CONG_VAN)
-    subject = models.CharField(_("subject"), max_length=500)  # QCVN 102:2016: ≤ 500
+    # QCVN 102:2016: at most 500 characters
+    subject = models.CharField(pgettext_lazy("official document", "subject"), max_length=500)
     content = models.TextField(_("content"), blank=True)
     signer_name = models.CharField(_("signed by"), max_length=200, blank=True)
     signer_position = models.CharField(_("position of the signer"), max_length=200, blank=True)
     place = models.CharField(_("place of promulgation"), max_length=200, blank=True)
     promulgation_date = models.DateField(_("date of promulgation"))
-    due_date = models.DateField(_("due date"), null=True, blank=True)
+    due_date = models.DateField(pgettext_lazy("official document", "due date"), null=True,
+                                blank=True)
     priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
                                                 default=Priority.ORDINARY)
     sender_organ_id = models.CharField(_("sender code"), max_length=40)
@@ -252,13 +255,14 @@ class Delivery(models.Model):
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     # The answer the receiver gave on delivery (01 arrived, or 02 refused with its reason).
-    answer_code = models.CharField(_("answer"), max_length=2, blank=True)
+    answer_code = models.CharField(pgettext_lazy("official document", "answer"), max_length=2,
+                                   blank=True)
     answer_description = models.TextField(_("answer description"), blank=True)
 
     class Meta:
         ordering = ["next_attempt_at", "id"]
-        verbose_name = _("delivery")
-        verbose_name_plural = _("deliveries")
+        verbose_name = pgettext_lazy("official document", "delivery")
+        verbose_name_plural = pgettext_lazy("official document", "deliveries")
         constraints = [models.UniqueConstraint(fields=["message", "organ_id"],
                                                name="delivery_once_per_recipient")]
         indexes = [models.Index(fields=["state", "next_attempt_at"])]

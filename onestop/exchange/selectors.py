@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from onestop.agencies.selectors import roles_of
 from onestop.core.text import fold_tokens
@@ -62,9 +63,11 @@ def register_xlsx(rows: QuerySet[OfficialDocument], *, incoming: bool) -> bytes:
     sheet = book.active
     sheet.title = _("Incoming register") if incoming else _("Outgoing register")
     headers = [_("Incoming number")] if incoming else []
-    headers += [_("Number and symbol"), _("Date"), _("Type"), _("Subject"),
-                _("Sender") if incoming else _("Recipients"), _("Signed by"), _("Due date"),
-                _("Priority"), _("State"), _("Assigned to"), _("Attachments")]
+    sender = pgettext("official document", "Sender") if incoming else _("Recipients")
+    headers += [_("Number and symbol"), _("Date"), _("Type"),
+                pgettext("official document", "Subject"), sender, _("Signed by"),
+                pgettext("official document", "Due date"), _("Priority"), _("State"),
+                _("Assigned to"), _("Attachments")]
     sheet.append(headers)
     for row in rows:
         cells: list[object] = [row.incoming_number] if incoming else []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from onestop.agencies.models import Role
 
@@ -33,8 +34,8 @@ ACTION_LABELS = {
     Action.SEND: _("Sent"),
     Action.RECEIVE: _("Arrived"),
     Action.REGISTER: _("Registered"),
-    Action.REFUSE: _("Refused"),
-    Action.ASSIGN: _("Assigned"),
+    Action.REFUSE: pgettext_lazy("official document", "Refused"),
+    Action.ASSIGN: pgettext_lazy("official document", "Assigned"),
     Action.START: _("Processing started"),
     Action.FINISH: _("Done"),
     Action.AGREE_CHANGE: _("Change agreed"),
