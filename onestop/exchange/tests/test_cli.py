@@ -17,6 +17,7 @@ import pytest
 from .conftest import CITY, SAMPLES
 
 ONESTOP = str(Path(sys.executable).with_name("onestop"))
+pytestmark = pytest.mark.slow  # each test starts `onestop` processes
 
 
 def run(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
