@@ -1,8 +1,17 @@
+import os
+
 import pytest
 from django.utils import translation
 
 from onestop.core.calendars import clear_calendar_cache
-from onestop.testing import City, make_city
+from onestop.testing import (
+    TEST_TOKEN_PIN,
+    City,
+    Signing,
+    make_city,
+    make_signing,
+    make_softhsm_token,
+)
 
 
 @pytest.fixture
@@ -30,3 +39,53 @@ def _default_language_after_each_test():
     # that browses in English would leave later tests' messages in English.
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def english():
+    """Messages in English, for tests that match on their wording."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(scope="session")
+def _signature_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("signatures")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_signature_dir(settings, _signature_dir):
+    # Key files, trust list and CRLs of the tests live in one temporary directory, never in
+    # ./data (a developer's demo CA must not be trusted by the tests, nor the other way);
+    # so do the files services write (signed results), unless a test sets its own.
+    settings.ONESTOP_SIGNATURE_DIR = _signature_dir
+    settings.MEDIA_ROOT = _signature_dir.parent / "media"
+
+
+@pytest.fixture(scope="session")
+def _softhsm_token(tmp_path_factory):
+    """One SoftHSM2 token for the run (CI installs softhsm2; elsewhere its tests skip)."""
+    try:
+        return make_softhsm_token(tmp_path_factory.mktemp("softhsm"))
+    except FileNotFoundError as exc:
+        if os.environ.get("CI"):
+            raise
+        return exc
+
+
+@pytest.fixture
+def signing(_isolated_signature_dir, settings, tmp_path, monkeypatch) -> Signing:
+    """The demo CA in the tests' signature directory (made once per run), with helpers that
+    issue key files and register signers."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return make_signing()
+
+
+@pytest.fixture
+def token_signing(signing, _softhsm_token, monkeypatch) -> Signing:
+    """`signing` plus the run's SoftHSM2 token, for keys that live on a PKCS#11 token."""
+    if isinstance(_softhsm_token, Exception):
+        pytest.skip(str(_softhsm_token))
+    monkeypatch.setenv("ONESTOP_TEST_TOKEN_PIN", TEST_TOKEN_PIN)
+    signing.token = _softhsm_token
+    return signing

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "onestop.ops",
     "onestop.sandbox",
     "onestop.exchange",
+    "onestop.signatures",
 ]
 
 MIDDLEWARE = [
@@ -316,9 +317,40 @@ ONESTOP_EXCHANGE_RETRY_MAX = env_int("ONESTOP_EXCHANGE_RETRY_MAX", 3600, minimum
 ONESTOP_EXCHANGE_MAX_ATTEMPTS = env_int("ONESTOP_EXCHANGE_MAX_ATTEMPTS", 100, minimum=1)
 ONESTOP_EXCHANGE_INTERVAL = env_int("ONESTOP_EXCHANGE_INTERVAL", 30, minimum=1)
 
+# Digital signatures (docs/signatures.md). Key files and the demo CA live under the signature
+# directory, never in the database; trust anchors are every certificate file in <dir>/trust/
+# plus ONESTOP_SIGNATURE_TRUST_ROOTS. Revocation: "off", "soft" (use what is available) or
+# "hard" (refuse without fresh revocation information); local CRL files and network fetching
+# (OCSP, CRL distribution points) are configured separately. An empty TSA URL: no timestamp.
+ONESTOP_SIGNATURE_DIR = Path(env_str("ONESTOP_SIGNATURE_DIR", str(DATA_DIR / "signatures")))
+ONESTOP_SIGNATURE_TRUST_ROOTS = env_list("ONESTOP_SIGNATURE_TRUST_ROOTS", [])
+ONESTOP_SIGNATURE_CRLS = env_list("ONESTOP_SIGNATURE_CRLS", [])
+ONESTOP_SIGNATURE_FETCH = env_bool("ONESTOP_SIGNATURE_FETCH", False)
+ONESTOP_SIGNATURE_REVOCATION = env_str("ONESTOP_SIGNATURE_REVOCATION", "soft")
+if ONESTOP_SIGNATURE_REVOCATION not in {"off", "soft", "hard"}:
+    raise ImproperlyConfigured("ONESTOP_SIGNATURE_REVOCATION must be off, soft or hard")
+ONESTOP_SIGNATURE_TSA_URL = env_str("ONESTOP_SIGNATURE_TSA_URL", "")
+# Refuse to approve a result, sign a letter or issue a receipt when the signer has no key
+# (production); off, such a document is issued without an electronic signed copy.
+ONESTOP_SIGNATURE_REQUIRED = env_bool("ONESTOP_SIGNATURE_REQUIRED", False)
+ONESTOP_PKCS11_MODULE = env_str("ONESTOP_PKCS11_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+# Remote signing (Cloud Signature Consortium API v1): base URL, bearer token, and the CA file
+# that the service's TLS certificate chains to (empty: the system's trust store).
+ONESTOP_CSC_URL = env_str("ONESTOP_CSC_URL", "")
+ONESTOP_CSC_TOKEN = env_str("ONESTOP_CSC_TOKEN", "")
+ONESTOP_CSC_CA_FILE = env_str("ONESTOP_CSC_CA_FILE", "")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("ONESTOP_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Font subsetting for each visible signature logs every glyph at INFO.
+        "fontTools": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        # With ONESTOP_SIGNATURE_FETCH off, pyHanko warns on every signature that it embeds
+        # revocation data without fetching: by design (local CRLs, docs/signatures.md).
+        "pyhanko.sign.signers.pdf_signer": {"level": "ERROR"},
+    },
 }

@@ -122,3 +122,87 @@ def make_city() -> City:
         outsider=make_user("outsider", "Đỗ Văn Phúc", officer=commune),
         version=version,
     )
+
+
+@dataclass
+class Signing:
+    """The demo CA of the tests, and helpers to give people and units a signing key."""
+
+    ca: Any
+    token: str | None = None
+
+    def token_signer(self, *, agency: Agency, user: User | None = None,
+                     position: str = "Giám đốc") -> Any:
+        """A key generated on the tests' SoftHSM2 token, certified by the demo CA."""
+        from onestop.signatures import democa
+        from onestop.signatures.services import signer_register
+        from onestop.signatures.tokens import token_generate_key
+
+        if self.token is None:
+            raise RuntimeError("no SoftHSM2 token in this run")
+        name = user.display_name if user is not None else agency.name
+        label = f"token-{user.username if user else 'unit'}-{agency.pk}-{next(_serial)}"
+        public = token_generate_key(token_label=self.token, key_label=label,
+                                    secret_ref="env:ONESTOP_TEST_TOKEN_PIN")
+        cert = democa.issue_certificate(self.ca, public_key=public, common_name=name,
+                                        unit=agency.name, title=position if user else "")
+        return signer_register(label=label, kind="pkcs11", agency=agency, user=user,
+                               key_ref=f"token={self.token};key={label}",
+                               secret_ref="env:ONESTOP_TEST_TOKEN_PIN", certificate=cert,
+                               chain=self.ca.chain, name=name,
+                               position=position if user else "")
+
+    def signer(self, *, agency: Agency, user: User | None = None, label: str = "",
+               position: str = "Giám đốc", **validity: Any) -> Any:
+        """A PKCS#12 key from the demo CA, registered for `user` (or the unit) at `agency`."""
+        from onestop.signatures import democa
+        from onestop.signatures.services import signer_register
+
+        name = user.display_name if user is not None else agency.name
+        label = label or f"{user.username if user else 'unit'}-{agency.pk}-{next(_serial)}"
+        issued = democa.issue_pkcs12(self.ca, label=label, common_name=name,
+                                     unit=agency.name, title=position if user else "",
+                                     **validity)
+        return signer_register(label=label, kind="pkcs12", agency=agency, user=user,
+                               key_ref=issued.key_ref, secret_ref=issued.secret_ref,
+                               name=name, position=position if user else "")
+
+
+_serial = iter(range(1, 10**9))
+
+
+def make_signing(token: str | None = None) -> Signing:
+    from onestop.signatures.democa import ensure_demo_ca
+
+    return Signing(ca=ensure_demo_ca(), token=token)
+
+
+SOFTHSM_MODULE = "/usr/lib/softhsm/libsofthsm2.so"
+TEST_TOKEN = "onestop-test"
+TEST_TOKEN_PIN = "246810"
+
+
+def make_softhsm_token(directory: Any) -> str:
+    """A SoftHSM2 token in `directory`, before the PKCS#11 library is first loaded.
+
+    SoftHSM reads SOFTHSM2_CONF when the library initialises, once per process, so the
+    tests make one token for the whole run (onestop/conftest.py) and keys on it per test.
+    Returns the token label.
+    """
+    import os
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("softhsm2-util") is None or not Path(SOFTHSM_MODULE).exists():
+        raise FileNotFoundError("SoftHSM2 is not installed (Debian: softhsm2)")
+    directory = Path(directory)
+    (directory / "tokens").mkdir(parents=True, exist_ok=True)
+    conf = directory / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {directory / 'tokens'}\n"
+                    "objectstore.backend = file\nlog.level = ERROR\n")
+    os.environ["SOFTHSM2_CONF"] = str(conf)
+    subprocess.run(["softhsm2-util", "--init-token", "--free", "--label", TEST_TOKEN,
+                    "--pin", TEST_TOKEN_PIN, "--so-pin", "13579135"], check=True,
+                   capture_output=True)
+    return TEST_TOKEN

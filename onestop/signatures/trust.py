@@ -1,0 +1,111 @@
+"""What this installation trusts: root certificates, local CRLs, revocation policy.
+
+The trust list is configuration, not code: every certificate file in <signature dir>/trust/
+(the demo CA puts its root there) plus the files named in ONESTOP_SIGNATURE_TRUST_ROOTS. A
+real deployment adds the national root CA ("Root CA" of the National Electronic
+Authentication Centre, NEAC) and the CA that issued its signers' certificates
+(docs/signatures.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from asn1crypto import crl as asn1_crl
+from asn1crypto import pem
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+from django.conf import settings
+from pyhanko_certvalidator import ValidationContext
+
+CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+
+
+def signature_dir() -> Path:
+    return Path(settings.ONESTOP_SIGNATURE_DIR)
+
+
+def trust_dir() -> Path:
+    return signature_dir() / "trust"
+
+
+def crl_dir() -> Path:
+    return signature_dir() / "crl"
+
+
+def _der_blocks(data: bytes) -> list[bytes]:
+    if pem.detect(data):
+        return [der for _, _, der in pem.unarmor(data, multiple=True)]
+    return [data]
+
+
+def load_certificates(path: Path) -> list[asn1_x509.Certificate]:
+    return [asn1_x509.Certificate.load(der) for der in _der_blocks(path.read_bytes())]
+
+
+def _files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() in suffixes)
+
+
+def trust_roots() -> list[asn1_x509.Certificate]:
+    paths = _files(trust_dir(), CERT_SUFFIXES)
+    paths += [Path(p) for p in settings.ONESTOP_SIGNATURE_TRUST_ROOTS]
+    roots: list[asn1_x509.Certificate] = []
+    for path in paths:
+        roots += load_certificates(path)
+    return roots
+
+
+def local_crls() -> list[asn1_crl.CertificateList]:
+    paths = _files(crl_dir(), (".crl", ".pem"))
+    paths += [Path(p) for p in settings.ONESTOP_SIGNATURE_CRLS]
+    crls: list[asn1_crl.CertificateList] = []
+    for path in paths:
+        crls += [asn1_crl.CertificateList.load(der) for der in _der_blocks(path.read_bytes())]
+    return crls
+
+
+REVOCATION_MODES = {"off": "soft-fail", "soft": "soft-fail", "hard": "hard-fail"}
+
+
+def validation_kwargs(
+    *, moment: datetime.datetime | None = None,
+    other_certs: list[asn1_x509.Certificate] | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments of a pyHanko ValidationContext for the configured trust list and
+    revocation policy (pyHanko's DSS reader merges a document's own revocation data in)."""
+    mode = settings.ONESTOP_SIGNATURE_REVOCATION
+    return {
+        "trust_roots": trust_roots(),
+        "other_certs": list(other_certs or []),
+        "crls": local_crls() if mode != "off" else [],
+        "allow_fetching": settings.ONESTOP_SIGNATURE_FETCH and mode != "off",
+        "revocation_mode": REVOCATION_MODES[mode],
+        "moment": moment,
+    }
+
+
+def validation_context(
+    *, moment: datetime.datetime | None = None,
+    other_certs: list[asn1_x509.Certificate] | None = None,
+) -> ValidationContext:
+    return ValidationContext(**validation_kwargs(moment=moment, other_certs=other_certs))
+
+
+def to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER))
+
+
+def pem_certificates(text: str) -> list[x509.Certificate]:
+    if not text.strip():
+        return []
+    return x509.load_pem_x509_certificates(text.encode())
+
+
+def to_pem(certs: list[x509.Certificate]) -> str:
+    return "".join(c.public_bytes(serialization.Encoding.PEM).decode() for c in certs)
