@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import agencies_with_role, roles_of
+from onestop.core.errors import NotFound
 
 from .models import FeeItem, Payment, Receipt, Refund
 
@@ -14,6 +16,15 @@ from .models import FeeItem, Payment, Receipt, Refund
 def payment_by_reference(reference: str) -> Payment | None:
     return (Payment.objects.select_related("agency", "dossier__procedure_version")
             .filter(reference=reference.strip().upper()).first())
+
+
+def payment_of_link(reference: str) -> Payment:
+    """The payment a payment link (/thanh-toan/<reference>/) names: open to whoever holds the
+    reference, as the link is sent to the payer; NotFound for a reference that does not exist."""
+    payment = payment_by_reference(reference)
+    if payment is None:
+        raise NotFound(_("No payment has this reference."))
+    return payment
 
 
 def receipts_of(payment: Payment) -> list[Receipt]:

@@ -42,23 +42,17 @@ def sandbox_only(view: View) -> View:
     return wrapper
 
 
-def _payment_or_404(reference: str) -> Payment:
-    payment = selectors.payment_by_reference(reference)
-    if payment is None:
-        raise Http404("No payment has this reference.")
-    return payment
-
 
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     """SANDBOX: pretend to be the payer's bank or the gateway and notify the platform."""
-    payment = _payment_or_404(reference)
+    payment = selectors.payment_of_link(reference)
     outcome: list[dict[str, Any]] = []
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action not in ACTIONS:
             raise Http404("Unknown sandbox action.")
         outcome = _run(payment, action)
-        payment = _payment_or_404(reference)
+        payment = selectors.payment_of_link(reference)
     return render(request, "sandbox/pay.html", {
         "payment": payment, "deliveries": outcome,
         "actions": ACTIONS,
@@ -97,7 +91,7 @@ def gateway(request: HttpRequest) -> HttpResponse:
     params = {k: str(v) for k, v in source.items() if k.startswith("gw_")}
     if not gw.verify(params):
         return render(request, "sandbox/gateway.html", {"invalid": True}, status=400)
-    payment = _payment_or_404(params.get("gw_TxnRef", ""))
+    payment = selectors.payment_of_link(params.get("gw_TxnRef", ""))
     amount = int(params.get("gw_Amount", "0")) // 100
     if request.method == "POST":
         choice = request.POST.get("choice", "")

@@ -21,16 +21,10 @@ from onestop.payments.providers.base import sandbox_enabled
 REFRESH_SECONDS = 5
 
 
-def _payment_or_404(reference: str) -> Payment:
-    payment = selectors.payment_by_reference(reference)
-    if payment is None:
-        raise Http404("No payment has this reference.")
-    return payment
-
 
 def pay(request: HttpRequest, reference: str) -> HttpResponse:
     """/thanh-toan/<reference>/: amount, QR, account in words, other ways, live status."""
-    payment = _payment_or_404(reference)
+    payment = selectors.payment_of_link(reference)
     if request.method == "POST":
         choice = request.POST.get("provider", "")
         # The page's buttons send the payer elsewhere (the QR needs no button).
@@ -81,7 +75,7 @@ def gateway_return(request: HttpRequest, reference: str) -> HttpResponse:
     Only the server-to-server notification (or a status query) settles; this page says we
     are confirming and refreshes until the payment's own state changes.
     """
-    payment = _payment_or_404(reference)
+    payment = selectors.payment_of_link(reference)
     params = {k: str(v) for k, v in request.GET.items()}
     if not gw.verify_return(params) or params.get("gw_TxnRef", "").upper() != payment.reference:
         return _render_pay(request, payment, error=_("The link back from the payment gateway "
@@ -90,7 +84,7 @@ def gateway_return(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 def receipt_pdf(request: HttpRequest, reference: str, number: str) -> HttpResponse:
-    payment = _payment_or_404(reference)
+    payment = selectors.payment_of_link(reference)
     receipt = Receipt.objects.filter(payment=payment, number=number).first()
     if receipt is None:
         raise Http404("No such receipt.")
