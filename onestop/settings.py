@@ -224,6 +224,31 @@ ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
 ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
 # How often `onestop worker` runs the deadline sweep, in seconds.
 ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300, minimum=1)
+
+
+def env_working_days(name: str, default: str, *, minimum: str = "0") -> str:
+    """A number of working days as a decimal string (never a float), at least `minimum`."""
+    from decimal import Decimal, InvalidOperation
+
+    raw = os.environ.get(name) or default
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation as exc:
+        raise ImproperlyConfigured(f"{name} must be a number of working days, got {raw!r}") \
+            from exc
+    if not value.is_finite() or value < Decimal(minimum):
+        raise ImproperlyConfigured(f"{name} must be at least {minimum} working days, got {raw!r}")
+    return str(value)
+
+
+# Apology letters (form 04) must reach the applicant one working day before the deadline
+# (Decree 61/2018/NĐ-CP Art. 19, docs/legal-rules.md); the sweep drafts them this many working
+# days before it so a leader has time to sign. The law sets no lead time: the province does.
+ONESTOP_APOLOGY_LEAD_DAYS = env_working_days("ONESTOP_APOLOGY_LEAD_DAYS", "2", minimum="1")
+# Feedback (PAKN) is answered within this many working days of receipt; the default is the
+# service index's on-time measure (Decision 766/QĐ-TTg, docs/legal-rules.md).
+ONESTOP_FEEDBACK_ANSWER_DAYS = env_working_days("ONESTOP_FEEDBACK_ANSWER_DAYS", "15",
+                                                minimum="0.5")
 # Citizen portal: uploads are sniffed (PDF, JPEG, PNG) and limited in size and number per
 # filing; staff sessions end at browser close and after this idle time, citizens' last days.
 ONESTOP_UPLOAD_MAX_BYTES = env_int("ONESTOP_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

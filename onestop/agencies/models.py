@@ -60,6 +60,13 @@ class Agency(models.Model):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Printed on the agency's documents (Decree 30/2020/NĐ-CP): the abbreviation in the
+    # number-and-symbol line ("Số: 05/XL-STP") and in "Lưu: VT, STP"; the place in "…, ngày";
+    # the title of its head ("Giám đốc", "Chủ tịch") for the signature block. Empty: derived
+    # (onestop.agencies.documents).
+    abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
+    place = models.CharField(_("place name on documents"), max_length=100, blank=True)
+    head_title = models.CharField(_("title of the head"), max_length=100, blank=True)
     # Office hours differ by centre (docs/domain.md §6); two sessions a day, southern default.
     morning_start = models.TimeField(_("morning opens"), default=datetime.time(7, 0))
     morning_end = models.TimeField(_("morning closes"), default=datetime.time(11, 0))
@@ -111,6 +118,8 @@ class Membership(models.Model):
         Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency")
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    # The person's position in the agency ("Phó Giám đốc"), printed under a signature.
+    position = models.CharField(_("position"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("staff role")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from onestop.agencies.models import Agency
+from onestop.agencies.models import AdministrativeUnit, Agency
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
-from onestop.dossiers.models import Channel, Status
+from onestop.dossiers.models import ApplicantKind, Channel, ResultDelivery, Status
+from onestop.dossiers.routing import competent_routing
 from onestop.dossiers.selectors import QUEUE_TAB_LABELS, QueueFilters, QueueTab
 from onestop.dossiers.services import Applicant, Filing, SubmittedDocument
 
@@ -102,21 +104,60 @@ class IntakeForm(forms.Form):
     )
     applicant_email = forms.EmailField(label=_("E-mail"), required=False)
     applicant_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    applicant_unit = forms.ChoiceField(
+        label=_("Commune or ward of the address"), required=False,
+        help_text=_("Decides the competent commune of a commune-level procedure when the "
+                    "applicant does not choose one."))
+    applicant_kind = forms.ChoiceField(label=_("The applicant is"), required=False,
+                                       choices=ApplicantKind.choices,
+                                       initial=ApplicantKind.INDIVIDUAL,
+                                       widget=forms.RadioSelect)
+    applicant_tax_code = forms.CharField(
+        label=_("Enterprise (tax) code"), max_length=16, required=False,
+        help_text=_("10 digits; a branch adds “-” and 3 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    applicant_representative = forms.CharField(label=_("Legal representative"),
+                                               max_length=200, required=False)
+    filer_name = forms.CharField(label=_("Person filing for the organisation"),
+                                 max_length=200, required=False)
+    authorisation = forms.CharField(
+        label=_("Authorisation document"), max_length=300, required=False,
+        help_text=_("Number and date, when the person filing is not the legal "
+                    "representative."))
     handling_agency = forms.ModelChoiceField(label=_("Competent agency"),
-                                             queryset=Agency.objects.none(), empty_label=None)
+                                             queryset=Agency.objects.none(), required=False)
+    result_delivery = forms.ChoiceField(label=_("The applicant receives the result"),
+                                        required=False, choices=ResultDelivery.choices,
+                                        initial=ResultDelivery.COUNTER,
+                                        widget=forms.RadioSelect)
     channel = forms.TypedChoiceField(label=_("Channel"), choices=INTAKE_CHANNELS, coerce=int,
                                      initial=Channel.COUNTER.value)
     note = forms.CharField(label=_("Note"), required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
+    refuse_reason = forms.CharField(
+        label=_("Reason for refusing to receive"), required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Only to refuse the dossier: form 03 is printed with this reason."))
 
     def __init__(self, *args: Any, version: ProcedureVersion, centre: Agency,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.version = version
         self.centre = centre
-        cast(forms.ModelChoiceField, self.fields["handling_agency"]).queryset = (
-            version.competent_agencies.all()
-        )
+        # Routing (onestop.dossiers.routing): preselect the counter's own commune or the only
+        # competent agency; otherwise the officer must choose (never the first in the list).
+        routing = competent_routing(version=version, receiving_agency=centre,
+                                    applicant_unit_code=str(self.data.get("applicant_unit")
+                                                            or ""))
+        choice = cast(forms.ModelChoiceField, self.fields["handling_agency"])
+        choice.queryset = version.competent_agencies.filter(is_active=True).order_by("name")
+        choice.empty_label = str(_("— Choose the competent agency —"))
+        if routing.default is not None:
+            choice.initial = routing.default.pk
+        self.routing = routing
+        self.fields["applicant_unit"].choices = [("", "—")] + [
+            (u.code, u.name) for u in AdministrativeUnit.objects.filter(
+                province_code=settings.ONESTOP_PROVINCE_CODE).order_by("name")]
         self.required_documents: list[RequiredDocument] = list(version.documents.all())
         for doc in self.required_documents:
             self.fields[f"doc_{doc.pk}_present"] = forms.BooleanField(
@@ -163,17 +204,26 @@ class IntakeForm(forms.Form):
             for doc in self.required_documents
             if data.get(f"doc_{doc.pk}_present")
         ]
+        organisation = data.get("applicant_kind") == ApplicantKind.ORGANISATION
         return Filing(
             procedure_version=self.version, receiving_agency=self.centre,
-            handling_agency=data["handling_agency"],
+            handling_agency=data.get("handling_agency"),
             applicant=Applicant(
                 name=data["applicant_name"].strip(),
                 id_number=data["applicant_id_number"].strip(),
                 phone=data["applicant_phone"].strip(),
                 email=data["applicant_email"].strip(),
                 address=data["applicant_address"].strip(),
+                unit_code=data.get("applicant_unit") or "",
+                kind=data.get("applicant_kind") or ApplicantKind.INDIVIDUAL,
+                tax_code=data.get("applicant_tax_code", "").strip() if organisation else "",
+                representative=(data.get("applicant_representative", "").strip()
+                                if organisation else ""),
+                filer_name=data.get("filer_name", "").strip() if organisation else "",
+                authorisation=data.get("authorisation", "").strip() if organisation else "",
             ),
             documents=documents, note=data["note"].strip(),
+            result_delivery=data.get("result_delivery") or ResultDelivery.COUNTER,
         )
 
 

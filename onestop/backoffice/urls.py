@@ -31,7 +31,7 @@ urlpatterns = [
     path("dossiers/<int:pk>/act/<slug:action>/", dossiers.dossier_act, name="dossier_act"),
     path("dossiers/<int:pk>/documents/<int:doc_pk>/", dossiers.dossier_document,
          name="dossier_document"),
-    re_path(r"^dossiers/(?P<pk>\d+)/forms/(?P<form>receipt|supplement|refusal|apology|control)"
+    re_path(r"^dossiers/(?P<pk>\d+)/forms/(?P<form>receipt|supplement|refusal|apology|stop|control)"
             r"\.pdf$", dossiers.dossier_form_pdf, name="dossier_form"),
     path("dossiers/<int:pk>/fees/", payments.dossier_fees, name="dossier_fees"),
     path("apologies/", apologies.apologies, name="apologies"),

@@ -95,6 +95,15 @@ class ProcedureVersion(models.Model):
         _("payment of fees"), max_length=20, choices=PaymentTiming.choices,
         default=PaymentTiming.NONE,
     )
+    # Whether the wait in status 6 (financial obligations) stops the legal clock. A property
+    # of the procedure, not a constant: land procedures exclude the time to meet financial
+    # obligations from their processing time; most procedures do not
+    # (onestop.dossiers.services.clock, docs/legal-rules.md).
+    payment_pauses_clock = models.BooleanField(
+        _("payment wait stops the clock"), default=False,
+        help_text=_("Tick when the procedure's rules do not count the time the applicant "
+                    "takes to meet financial obligations (e.g. land procedures)."),
+    )
     # Folded copies (onestop.core.text.fold) for accent- and case-blind search that answers
     # the same on SQLite and PostgreSQL; filled by save() and onestop.catalog.search.
     search_name = models.TextField(editable=False, blank=True, default="")

@@ -103,18 +103,23 @@ def local(moment: datetime.datetime) -> datetime.datetime:
 
 
 def date_words(moment: datetime.datetime | datetime.date) -> str:
-    """'ngày 02 tháng 03 năm 2026'.
+    """'ngày 02 tháng 3 năm 2026', 'ngày 15 tháng 01 năm 2026'.
 
-    Day and month are always two digits, as on the receipt slips the centres print (the
-    project's chosen style; Decree 30 strictly pads only days below 10 and months 1 and 2).
+    Decree 30/2020/NĐ-CP Appendix I: days below 10 and the months 1 and 2 take a leading
+    zero; the other months do not.
     """
     day = local(moment).date() if isinstance(moment, datetime.datetime) else moment
-    return f"ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
-def place_date(moment: datetime.datetime | datetime.date) -> str:
-    """The place-and-date line at the top right: 'Cần Thơ, ngày 02 tháng 03 năm 2026'."""
-    return f"{settings.ONESTOP_CITY_PLACE}, {date_words(moment)}"
+def place_date(moment: datetime.datetime | datetime.date, place: str | None = None) -> str:
+    """The place-and-date line at the top right: 'Ninh Kiều, ngày 02 tháng 3 năm 2026'.
+
+    The place is the issuer's own (onestop.agencies.documents.place_of); the city's by
+    default.
+    """
+    return f"{place or settings.ONESTOP_CITY_PLACE}, {date_words(moment)}"
 
 
 def time_words(moment: datetime.datetime) -> str:

@@ -24,3 +24,20 @@ def validate_cccd(value: str) -> str:
     if value[3] not in "012345":
         raise ValidationFailed(_("The fourth digit of a CCCD gives sex and century (0–5)."))
     return value
+
+
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+
+
+def normalise_tax_code(value: str) -> str:
+    """An enterprise code (mã số doanh nghiệp), which is its tax code: 10 digits, a branch or
+    dependent unit adds "-NNN" (Law on Enterprises 2020 Art. 29; Law on Tax Administration
+    2019 Art. 30; DOMAIN §13). Spaces are dropped; the check digit is not verified
+    (its algorithm is not published in a source we could confirm: docs/legal-rules.md)."""
+    compact = re.sub(r"\s", "", value or "")
+    if len(compact) == 13 and compact.isdigit():
+        compact = f"{compact[:10]}-{compact[10:]}"
+    if not _TAX_CODE.match(compact):
+        raise ValidationFailed(_("An enterprise (tax) code has 10 digits, and a branch adds "
+                                 "“-” and 3 digits (e.g. 1800123456-001)."))
+    return compact

@@ -20,6 +20,24 @@ class DeptSpec:
     number: int  # the Y1Y2 part of the QCVN 102:2016 code under the city
 
 
+# Abbreviations printed in "Số: 05/XL-STP" and "Lưu: VT, STP" (Agency.abbreviation).
+DEPARTMENT_ABBREVIATIONS = {"tuphap": "STP", "xaydung": "SXD", "nnmt": "SNNMT",
+                            "congthuong": "SCT", "yte": "SYT", "giaoduc": "SGDĐT",
+                            "noivu": "SNV"}
+# Leaders sign as deputies ("KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC", Decree 30/2020 Art. 13).
+LEADER_POSITIONS = {"department": "Phó Giám đốc", "committee": "Phó Chủ tịch"}
+# Demo businesses (fictitious; tax codes with "0000" as 3rd–6th digits, Cần Thơ's 18 prefix):
+# name, tax code, legal representative, person filing (with an authorisation) or "".
+BUSINESSES: tuple[tuple[str, str, str, str], ...] = (
+    ("Công ty TNHH Lúa Vàng Tây Đô (dữ liệu mẫu)", "1800001234", "Trương Văn Lộc",
+     "Nguyễn Thị Hoa"),
+    ("Công ty Cổ phần Thủy sản Hậu Giang Xanh (dữ liệu mẫu)", "1800005678-001",
+     "Lê Thị Kim Phượng", ""),
+    ("Hợp tác xã Trái cây Phong Điền (dữ liệu mẫu)", "1800009012", "Phạm Văn Sáu",
+     "Trần Minh Quân"),
+)
+
+
 # Departments of the city People's Committee (after the 2025 merger of departments:
 # Labour, Invalids and Social Affairs went to Home Affairs; Natural Resources and Environment
 # merged with Agriculture).

@@ -129,7 +129,8 @@ def _build_organisation() -> tuple[Agency, dict[str, Agency], dict[str, Agency],
     )
     departments = {
         d.slug: Agency.objects.create(code=_code(0, d.number), kind=Agency.Kind.DEPARTMENT,
-                                      name=d.name, name_en=d.name_en)
+                                      name=d.name, name_en=d.name_en,
+                                      abbreviation=data.DEPARTMENT_ABBREVIATIONS[d.slug])
         for d in data.DEPARTMENTS
     }
     units = {u.code: u for u in AdministrativeUnit.objects.filter(
@@ -143,10 +144,12 @@ def _build_organisation() -> tuple[Agency, dict[str, Agency], dict[str, Agency],
         unit = units[c.unit_code]
         committees[c.slug] = Agency.objects.create(
             code=_code(0, c.number), kind=Agency.Kind.COMMUNE_COMMITTEE, unit=unit,
+            abbreviation="UBND",
             name=f"Ủy ban nhân dân {unit.name}", name_en=f"People's Committee of {unit.name}",
         )
         counters[c.slug] = Agency.objects.create(
             code=_code(1, c.number), kind=Agency.Kind.COMMUNE_CENTRE, unit=unit,
+            abbreviation="BPMC",
             parent=committees[c.slug],
             name=f"Bộ phận Một cửa {unit.name}", name_en=f"One-stop counter of {unit.name}",
             address=f"{c.street}, {unit.name}, Thành phố Cần Thơ",
@@ -177,6 +180,11 @@ def _build_staff(centre: Agency, departments: dict[str, Agency], counters: dict[
             )
             users[username] = user
         staff_role_grant(user=user, agency=agency, role=role)
+        if role == "leader":
+            position = data.LEADER_POSITIONS[
+                "committee" if key.startswith("committee:") else "department"]
+            Membership.objects.filter(user=user, agency=agency, role=role).update(
+                position=position)
     username, full_name, cccd, phone = data.CITIZEN
     citizen = User.objects.create(username=username, full_name=full_name, password=password,
                                   cccd=cccd, phone=phone)
@@ -204,6 +212,8 @@ def _build_catalog(
             field=fields[spec.field], processing_days=Decimal(spec.days),
             result_type=spec.result, online_level=spec.online, legal_basis=spec.legal_basis,
             fee_note=spec.fee_note,
+            # Land procedures do not count the time to meet financial obligations.
+            payment_pauses_clock=spec.field == "dat-dai",
         )
         competent = (list(committees.values()) if spec.handler == "commune"
                      else [departments[spec.handler]])
@@ -329,11 +339,23 @@ class Simulator:
             applicant = svc.Applicant(name=account.full_name, id_number=account.cccd,
                                       phone=account.phone, account=account,
                                       address=f"{commune.street}, {unit.name}, Thành phố Cần Thơ")
+        elif spec.handler != "commune" and rng.random() < 0.12:
+            # A business files through its representative or an authorised person.
+            name, tax_code, representative, filer = rng.choice(data.BUSINESSES)
+            p = make_person(rng, index + 1, street=commune.street, unit_name=unit.name,
+                            city="Thành phố Cần Thơ")
+            applicant = svc.Applicant(
+                name=name, kind="organisation", tax_code=tax_code,
+                representative=representative, filer_name=filer or representative,
+                authorisation=(f"Giấy ủy quyền số {index + 1:02d}/2026/UQ" if filer else ""),
+                phone=p.phone, email=p.email, address=p.address.split(", ", 1)[1],
+                unit_code=commune.unit_code)
         else:
             p = make_person(rng, index + 1, street=commune.street, unit_name=unit.name,
                             city="Thành phố Cần Thơ")
             applicant = svc.Applicant(name=p.name, id_number=p.cccd, phone=p.phone,
-                                      email=p.email, address=p.address)
+                                      email=p.email, address=p.address,
+                                      unit_code=commune.unit_code)
         cal = calendar_for(receiving)
         day = cal.day_seconds
         stage = "review"
@@ -470,16 +492,21 @@ class Simulator:
         if p.target == Status.IN_PROCESS and p.stage == "review":
             return
         if p.apology:
-            appointment = Dossier.objects.values_list("appointment_at", flat=True).get(pk=pk)
-            assert appointment is not None  # set at receipt, above
-            left = cal.working_seconds_between(t, appointment)
-            t = (cal.add_seconds(t, left - cal.day_seconds // 2) if left > cal.day_seconds
+            # The worker drafts the letter two working days before the legal due moment
+            # (ONESTOP_APOLOGY_LEAD_DAYS); most leaders sign it within hours, in time to send
+            # it a working day before; one in four signs too late (the letter is marked so).
+            due = Dossier.objects.values_list("legal_due_at", flat=True).get(pk=pk)
+            assert due is not None  # set at receipt, above
+            lead = 2 * cal.day_seconds
+            left = cal.working_seconds_between(t, due)
+            t = (cal.add_seconds(t, left - lead) if left > lead
                  else self.later(cal, t, 60, 30 * 60))
             t = t if cal.is_open(t) else cal.next_opening(t)
             yield t
             letter = svc.apology_prepare(dossier_id=pk, at=t, reason=APOLOGY_REASON)
             if letter is not None:
-                t = self.later(cal, t, 20 * 60, 3 * HOUR)
+                t = (self.later(cal, t, 20 * 60, 3 * HOUR) if rng.random() < 0.75
+                     else self.later(cal, t, int(1.2 * cal.day_seconds), 2 * cal.day_seconds))
                 yield t
                 svc.apology_sign(letter_id=letter.pk, leader=leader, at=t)
         factor = rng.uniform(1.15, 1.8) if p.late and not p.apology else rng.uniform(0.15, 0.9)

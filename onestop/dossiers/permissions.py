@@ -101,8 +101,12 @@ def available_actions(*, user: Any, dossier: Dossier) -> set[str]:
     else:
         offered.discard(Action.HAND_OVER)
         offered.discard(Action.APPROVE)
+    letters = list(dossier.apologies.all())
+    # A draft waits, the clock runs, and the one extension the law allows is not used yet.
     if has_role(user=user, agency_id=dossier.handling_agency_id, role=Role.LEADER) and any(
-        a.state == ApologyLetter.State.DRAFT for a in dossier.apologies.all()
-    ) and dossier.status in CLOCK_RUNNING:
+        a.state == ApologyLetter.State.DRAFT for a in letters
+    ) and not any(a.state == ApologyLetter.State.SIGNED for a in letters) and (
+        dossier.status in CLOCK_RUNNING and dossier.paused_at is None
+    ):
         offered.update({"apology_sign", "apology_dismiss"})
     return offered

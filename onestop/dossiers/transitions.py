@@ -52,7 +52,9 @@ TRANSITIONS: dict[Action, dict[Status | None, Status]] = {
     Action.SUBMIT_ONLINE: {None: S.SUBMITTED},
     Action.INTAKE: {None: S.RECEIVED},
     Action.RECEIVE: {S.SUBMITTED: S.RECEIVED},
-    Action.REFUSE: {S.SUBMITTED: S.REFUSED},
+    # Refused at receipt: an online filing, or a paper dossier at the counter (recorded
+    # already refused, so form 03 can be printed; it never takes a code).
+    Action.REFUSE: {S.SUBMITTED: S.REFUSED, None: S.REFUSED},
     Action.HAND_OVER: {S.RECEIVED: S.IN_PROCESS, S.IN_PROCESS: S.IN_PROCESS},
     Action.APPROVE: {S.IN_PROCESS: S.RESULT_READY},
     # Supplement goes back to where it came from (SupplementRequest.resume_status).

@@ -11,8 +11,10 @@ import datetime
 import hmac
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -42,8 +44,15 @@ from .models import (
 from .transitions import ACTION_LABELS, PERMISSIONS, Action, target_state
 
 # Decision 766/QĐ-TTg (service index, satisfaction group): feedback is handled on time when
-# answered within 15 working days of receipt.
-FEEDBACK_ANSWER_DAYS = 15
+# answered within 15 working days of receipt. The province may set another period
+# (settings.ONESTOP_FEEDBACK_ANSWER_DAYS, default 15; docs/legal-rules.md).
+
+
+def feedback_answer_days() -> Decimal:
+    """The answer period in working days (settings.ONESTOP_FEEDBACK_ANSWER_DAYS)."""
+    return Decimal(str(settings.ONESTOP_FEEDBACK_ANSWER_DAYS))
+
+
 COMMENT_MAX = 2000
 CONTENT_MAX = 5000
 
@@ -236,7 +245,7 @@ def feedback_submit(
     if agency is None:
         agency = city_service_centre()
 
-    deadline = calendar_for(agency).due(at, FEEDBACK_ANSWER_DAYS)
+    deadline = calendar_for(agency).due(at, feedback_answer_days())
     feedback = Feedback.objects.create(
         code=next_feedback_code(day=day), agency=agency, procedure_ref=procedure_ref,
         procedure=procedure, dossier_ref=dossier_ref, dossier=dossier,

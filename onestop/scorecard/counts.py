@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from onestop.agencies.models import Agency
 from onestop.core.calendars import calendar_for
-from onestop.dossiers.models import Channel, Dossier, DossierDocument, Status, SupplementRequest
+from onestop.dossiers.models import Channel, ClockPause, Dossier, DossierDocument, Status
 from onestop.feedback.models import Feedback, Rating, RatingScore
 from onestop.payments.models import Payment
 
@@ -176,16 +176,16 @@ def direct(unit_id: int | None, start: datetime.date, end: datetime.date) -> Cou
     ).exclude(status=Status.WITHDRAWN).annotate(
         complaint=Exists(Feedback.objects.filter(dossier=OuterRef("pk")))
     ).select_related("receiving_agency", "procedure_version"))
-    pauses: dict[int, list[SupplementRequest]] = defaultdict(list)
-    for s in SupplementRequest.objects.filter(dossier__in=[d.pk for d in finished]):
+    pauses: dict[int, list[ClockPause]] = defaultdict(list)
+    for s in ClockPause.objects.filter(dossier__in=[d.pk for d in finished]):
         pauses[s.dossier_id].append(s)
     seconds: dict[int, int] = defaultdict(int)
     legal: dict[int, int] = defaultdict(int)
     for d in finished:
         assert d.received_at is not None and d.finished_at is not None
         cal = calendar_for(d.receiving_agency)
-        pause = sum(paused_seconds(cal, requested_at=s.requested_at, resolved_at=s.resolved_at,
-                                   paused=s.paused_seconds, end=d.finished_at)
+        pause = sum(paused_seconds(cal, requested_at=s.started_at, resolved_at=s.ended_at,
+                                   paused=s.working_seconds, end=d.finished_at)
                     for s in pauses[d.pk])
         secs = max(0, cal.working_seconds_between(d.received_at, d.finished_at) - pause)
         counts.processing_seconds += secs

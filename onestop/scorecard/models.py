@@ -252,6 +252,9 @@ class RollupCursor(models.Model):
     last_seq = models.PositiveBigIntegerField(default=0)
     refreshed_at = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
+    # The rules (rollups.FACT_RULES) the roll-ups were built with; older ones are rebuilt
+    # by the next refresh, so a migration never has to run the roll-up code itself.
+    rules_version = models.PositiveSmallIntegerField(default=0)
 
 
 # ---- DTI (Decision 922/QĐ-BTTTT) ---------------------------------------------------------------

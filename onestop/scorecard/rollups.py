@@ -36,7 +36,7 @@ from django.utils import timezone
 from onestop.agencies.models import Agency
 from onestop.core.calendars import calendar_for
 from onestop.core.models import AuditChainHead, AuditEvent
-from onestop.dossiers.models import Channel, Dossier, DossierDocument, Status, SupplementRequest
+from onestop.dossiers.models import Channel, ClockPause, Dossier, DossierDocument, Status
 from onestop.feedback.models import Feedback, Rating
 from onestop.payments.models import Channel as PayChannel
 from onestop.payments.models import FeeItem, Payment, Refund
@@ -49,6 +49,12 @@ Counters = dict[str, int]
 SETTLED = (Payment.State.SUCCEEDED, Payment.State.PARTIALLY_REFUNDED, Payment.State.REFUNDED)
 CHUNK = 5000
 EVENT_BATCH = 5000
+# Bumped whenever the way facts are computed changes. The cursor remembers the version its
+# roll-ups were built with; a migration that adds or resets it (or a deploy that bumps this)
+# makes the next refresh rebuild everything first, with the current code, outside any
+# migration. 2: on time is measured against the legal due moment (Dossier.legal_due_at) and
+# every clock pause (supplement, payment wait) is taken out of the processing time.
+FACT_RULES = 2
 
 
 def local_day(moment: datetime.datetime | None) -> datetime.date | None:
@@ -151,11 +157,11 @@ class _Calendars:
 def paused_seconds(cal: Any, *, requested_at: datetime.datetime,
                    resolved_at: datetime.datetime | None, paused: int,
                    end: datetime.datetime) -> int:
-    """Working seconds a supplement request stopped the clock.
+    """Working seconds a pause (ClockPause) stopped the clock.
 
-    The service stores it when the documents arrive (SupplementRequest.paused_seconds); a
-    request closed by a stop or a withdrawal has no stored figure, so the pause counts from
-    the request to its closing (or to the processing end).
+    The service stores it when the clock resumes; a pause with no stored figure (still open,
+    or migrated from an old supplement request closed by a stop) counts from its start to
+    its end (or to the processing end).
     """
     if paused:
         return paused
@@ -172,7 +178,7 @@ def compute_facts(dossier_ids: Iterable[int], *, cals: _Calendars | None = None
     rows = list(Dossier.objects.filter(pk__in=ids).values_list(
         "pk", "receiving_agency_id", "handling_agency_id", "procedure_version__procedure_id",
         "procedure_version__processing_days", "channel", "status", "received_at",
-        "finished_at", "returned_at", "appointment_at", "supplement_count"))
+        "finished_at", "returned_at", "legal_due_at", "supplement_count"))
     return _facts_from_rows(rows, cals)
 
 
@@ -181,8 +187,8 @@ def _facts_from_rows(rows: list[tuple[Any, ...]], cals: _Calendars) -> dict[int,
     if not ids:
         return {}
     supplements: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for did, req, res, paused in SupplementRequest.objects.filter(dossier_id__in=ids) \
-            .values_list("dossier_id", "requested_at", "resolved_at", "paused_seconds"):
+    for did, req, res, paused in ClockPause.objects.filter(dossier_id__in=ids) \
+            .values_list("dossier_id", "started_at", "ended_at", "working_seconds"):
         supplements[did].append((req, res, paused))
     docs = {
         r["dossier_id"]: r for r in DossierDocument.objects.filter(dossier_id__in=ids)
@@ -208,7 +214,7 @@ def _facts_from_rows(rows: list[tuple[Any, ...]], cals: _Calendars) -> dict[int,
     }
     out: dict[int, Fact] = {}
     for (pk, centre, agency, procedure, days, channel, status, received_at, finished_at,
-         returned_at, appointment_at, supplement_count) in rows:
+         returned_at, legal_due_at, supplement_count) in rows:
         received = received_at is not None
         # Refused at receipt (3) was never received; withdrawn (7) is never overdue
         # (Dossier.is_overdue): neither counts as processed.
@@ -221,8 +227,10 @@ def _facts_from_rows(rows: list[tuple[Any, ...]], cals: _Calendars) -> dict[int,
                                        end=finished_at) for req, res, p in supplements[pk])
             processing = max(0, cal.working_seconds_between(received_at, finished_at) - pause)
             legal = cal.days_to_seconds(days)
-            # Decision 766: more than one supplement request counts as late.
-            on_time = (appointment_at is not None and finished_at <= appointment_at
+            # Decision 766: on time against the receipt slip's appointment moved only by
+            # paused time (legal_due_at: an apology never moves it); more than one
+            # supplement request counts as late.
+            on_time = (legal_due_at is not None and finished_at <= legal_due_at
                        and supplement_count <= 1)
         d = docs.get(pk)
         p = paid.get(pk)
@@ -399,10 +407,12 @@ class RefreshResult:
     rows: int = 0
     last_seq: int = 0
     skipped: bool = False
+    rebuilt: bool = False  # the roll-ups were built with older rules: rebuilt instead
 
 
 def _lock_cursor(*, wait: bool) -> RollupCursor | None:
-    RollupCursor.objects.get_or_create(id=1)
+    # A new cursor starts with nothing built: nothing built with older rules either.
+    RollupCursor.objects.get_or_create(id=1, defaults={"rules_version": FACT_RULES})
     qs = RollupCursor.objects.select_for_update(skip_locked=not wait).filter(id=1)
     return qs.first()
 
@@ -415,6 +425,14 @@ def refresh(*, max_events: int | None = None) -> RefreshResult:
     """
     result = RefreshResult()
     cals = _Calendars()
+    if RollupCursor.objects.filter(id=1, rules_version__lt=FACT_RULES).exists():
+        built = rebuild(stale_only=True)
+        if built is not None:
+            result.rebuilt = True
+            result.last_seq = built.last_seq
+            result.rows = built.rows
+            result.dossiers = built.dossiers
+            return result
     with transaction.atomic():
         cursor = _lock_cursor(wait=False)
         if cursor is None:
@@ -466,16 +484,23 @@ def _id_chunks(qs: Any) -> Iterator[list[int]]:
         last = chunk[-1]
 
 
-def rebuild(*, since: datetime.date | None = None) -> RebuildResult:
+def rebuild(*, since: datetime.date | None = None, stale_only: bool = False
+            ) -> RebuildResult | None:
     """Recompute the roll-ups from the raw records: all of them, or every day from `since`.
 
     With `since`, the rows of earlier days are kept; the dossiers active from that day on
     get fresh facts, and any change to their earlier days is applied as a difference.
+    `stale_only`: a full rebuild only if the roll-ups were built with older rules
+    (FACT_RULES), else None; several workers asking at once rebuild once.
     """
     result = RebuildResult()
     cals = _Calendars()
     with transaction.atomic():
-        _lock_cursor(wait=True)
+        cursor = _lock_cursor(wait=True)
+        if stale_only:
+            assert since is None
+            if cursor is not None and cursor.rules_version >= FACT_RULES:
+                return None
         result.last_seq = _head_seq()
         totals: dict[Key, Counters] = {}
         if since is None:
@@ -542,6 +567,8 @@ def rebuild(*, since: datetime.date | None = None) -> RebuildResult:
             result.feedback += len(chunk)
         _insert(totals)
         result.rows += len(totals)
-        RollupCursor.objects.filter(id=1).update(last_seq=result.last_seq,
-                                                 rebuilt_at=timezone.now())
+        done = {"last_seq": result.last_seq, "rebuilt_at": timezone.now()}
+        if since is None:
+            done["rules_version"] = FACT_RULES
+        RollupCursor.objects.filter(id=1).update(**done)
     return result

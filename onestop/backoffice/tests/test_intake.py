@@ -94,3 +94,62 @@ def test_staff_without_a_counter_cannot_open_intake(client, city):
     url = reverse("backoffice:intake_details", args=[city.version.pk])
     assert client.post(url, _post_data(city)).status_code == 403
     assert not Dossier.objects.exists()
+
+
+def test_a_counter_officer_refuses_a_paper_dossier_and_prints_form_03(client, city):
+    client.force_login(city.officer)
+    url = reverse("backoffice:intake_details", args=[city.version.pk]) + f"?centre={city.centre.pk}"
+    data = _post_data(city, skip={1, 2}, refuse="1",
+                      refuse_reason="Thủ tục không thuộc thẩm quyền của cơ quan")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.status == Status.REFUSED and dossier.code is None and dossier.channel == 1
+    page = client.get(response.url).content.decode()
+    form03 = reverse("backoffice:dossier_form", args=[dossier.pk, "refusal"])
+    assert form03 in page
+    pdf = client.get(form03)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_refusing_at_the_counter_needs_a_reason(client, city):
+    client.force_login(city.officer)
+    url = reverse("backoffice:intake_details", args=[city.version.pk]) + f"?centre={city.centre.pk}"
+    response = client.post(url, _post_data(city, refuse="1", refuse_reason=" "))
+    assert response.status_code == 400 and not Dossier.objects.exists()
+    assert "lý do" in response.content.decode()
+
+
+def test_a_business_is_received_at_the_counter_and_found_by_its_tax_code(client, city):
+    client.force_login(city.officer)
+    url = reverse("backoffice:intake_details", args=[city.version.pk]) + f"?centre={city.centre.pk}"
+    data = _post_data(city, applicant_name="Công ty TNHH Lúa Vàng", applicant_kind="organisation",
+                      applicant_tax_code="1800123456-001", applicant_id_number="",
+                      applicant_representative="Trương Văn Lộc", result_delivery="post")
+    assert client.post(url, data).status_code == 302
+    dossier = Dossier.objects.get()
+    assert dossier.is_organisation and dossier.applicant_tax_code == "1800123456-001"
+    assert dossier.result_delivery == "post"
+    queue = client.get(reverse("backoffice:home"), {"tab": "agency", "q": "1800123456"})
+    assert dossier.code in queue.content.decode()
+
+
+def test_the_intake_page_preselects_the_counters_commune_never_the_first_one(client, city):
+    from onestop.agencies.models import AdministrativeUnit, Agency
+    from onestop.catalog.models import ProcessStep
+
+    ninh_kieu = AdministrativeUnit.objects.get(code="31135")
+    binh_thuy = AdministrativeUnit.objects.get(code="31168")
+    nk = Agency.objects.create(code="000.03.01.H99", name="Ủy ban nhân dân Phường Ninh Kiều",
+                               kind=Agency.Kind.COMMUNE_COMMITTEE, unit=ninh_kieu)
+    bt = Agency.objects.create(code="000.03.02.H99", name="Ủy ban nhân dân Phường Bình Thủy",
+                               kind=Agency.Kind.COMMUNE_COMMITTEE, unit=binh_thuy)
+    city.commune.unit, city.commune.parent = ninh_kieu, nk
+    city.commune.save(update_fields=["unit", "parent"])
+    city.version.competent_agencies.set([bt, nk])
+    ProcessStep.objects.filter(version=city.version).exclude(kind="receive").update(agency=None)
+    client.force_login(city.outsider)
+    url = reverse("backoffice:intake_details", args=[city.version.pk])
+    body = client.get(url + f"?centre={city.commune.pk}").content.decode()
+    assert f'<option value="{nk.pk}" selected>' in body
+    assert f'<option value="{bt.pk}" selected>' not in body

@@ -176,6 +176,7 @@ def _render_detail(request: HttpRequest, pk: int, *,
         "supplements": list(dossier.supplements.all()),
         "apologies": list(dossier.apologies.all()),
         "draft": draft,
+        "now": now,
         "apology_forms": apology_forms,
         "timeline": sel.dossier_timeline(dossier=dossier),
         "actions": _action_forms(dossier, offered, bound or {}),
@@ -225,7 +226,7 @@ def dossier_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse
                         filename=doc.file.name.rsplit("/", 1)[-1])
 
 
-PDF_FORMS = ("receipt", "supplement", "refusal", "apology", "control")
+PDF_FORMS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
 
 @staff_required
@@ -263,6 +264,10 @@ def dossier_form_pdf(request: HttpRequest, pk: int, form: str) -> HttpResponse:
         if letter is None:
             raise Http404("No signed apology letter.")
         data = pdf.render_apology(letter)
+    elif form == "stop":
+        if dossier.status != Status.STOPPED:
+            raise Http404("Not stopped.")
+        data = pdf.render_stop_notice(dossier)
     else:
         data = pdf.render_control_slip(dossier)
     response = HttpResponse(data, content_type="application/pdf")

@@ -62,15 +62,25 @@ def intake_details(request: HttpRequest, version_pk: int) -> HttpResponse:
         centre = centres[0]
     form = f.IntakeForm(request.POST or None, request.FILES or None, version=version,
                         centre=centre)
+    refusing = "refuse" in request.POST
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = svc.dossier_intake_at_counter(
-                officer=request.user, filing=form.filing(),
-                channel=Channel(form.cleaned_data["channel"]),
-            )
+            if refusing:
+                dossier = svc.dossier_refuse_at_counter(
+                    officer=request.user, filing=form.filing(),
+                    reason=form.cleaned_data["refuse_reason"])
+            else:
+                dossier = svc.dossier_intake_at_counter(
+                    officer=request.user, filing=form.filing(),
+                    channel=Channel(form.cleaned_data["channel"]),
+                )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
+            if refusing:
+                messages.success(request, _("The dossier was refused; print form 03 for the "
+                                            "applicant."))
+                return redirect("backoffice:dossier", dossier.pk)
             messages.success(request, _("Dossier %(code)s received.") % {"code": dossier.code})
             return redirect(reverse("backoffice:dossier", args=[dossier.pk]) + "?new=1")
     status = 400 if request.method == "POST" else 200

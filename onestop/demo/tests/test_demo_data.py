@@ -39,7 +39,10 @@ def test_demo_actions_happen_in_the_past_in_office_hours_one_after_another():
     assert all(cal.is_open(e.at) for e in by_people)
     assert all(a.at <= b.at for a, b in zip(by_people, by_people[1:], strict=False))
     for d in Dossier.objects.all():
-        validate_cccd(d.applicant_id_number)
+        if d.is_organisation:  # a demo business: fictitious tax code ("0000" inside)
+            assert d.applicant_tax_code[2:6] == "0000" and d.applicant_representative
+        else:
+            validate_cccd(d.applicant_id_number)
         assert d.applicant_phone.startswith("0900")  # fictitious, valid in form
 
 
@@ -58,3 +61,35 @@ def test_loading_twice_does_not_duplicate_anything():
     assert "Dữ liệu mẫu đã được nạp" in out.getvalue()
     assert (Agency.objects.count(), User.objects.count(), Dossier.objects.count(),
             AuditEvent.objects.count()) == counts
+
+
+def test_demo_shows_a_timely_apology_a_late_dossier_counted_late_and_a_business(tmp_path):
+    from onestop.dossiers import pdf
+    from onestop.dossiers.models import ApologyLetter, Status
+    from onestop.scorecard.rollups import compute_facts
+
+    demo_load(size=150, now=NOW)
+    signed = ApologyLetter.objects.filter(state="signed")
+    assert any(letter.in_time for letter in signed)  # drafted early, signed in time
+    late = [d for d in Dossier.objects.filter(status__in=[Status.RESULT_READY, Status.RETURNED])
+            if d.is_overdue()]
+    assert late and all(compute_facts([d.pk])[d.pk].on_time is False for d in late)
+    business = Dossier.objects.filter(applicant_kind="organisation", code__isnull=False).first()
+    assert business is not None
+    from onestop.dossiers.tests.test_pdf_forms import pdf_text
+    assert f"Tổ chức: {business.applicant_name}" in pdf_text(pdf.render_receipt(business))
+    # Every form renders from the demo data.
+    returned = Dossier.objects.filter(status=Status.RETURNED).first()
+    stopped = Dossier.objects.filter(status=Status.STOPPED).first()
+    refused = Dossier.objects.filter(status=Status.REFUSED).first()
+    assert returned and stopped and refused
+    for data in (pdf.render_receipt(returned), pdf.render_control_slip(returned),
+                 pdf.render_stop_notice(stopped), pdf.render_refusal(refused),
+                 pdf.render_apology(signed.first()),
+                 pdf.render_supplement_request(returned.supplements.first()
+                                               or Dossier.objects.filter(
+                                                   supplements__isnull=False).first()
+                                               .supplements.first()),
+                 pdf.render_tracking_register(agency=returned.receiving_agency,
+                                              start=NOW.date().replace(day=1), end=NOW.date())):
+        assert data.startswith(b"%PDF-")

@@ -20,7 +20,7 @@ from onestop.agencies.selectors import agencies_with_role, roles_of
 from onestop.core.badges import Badge, deadline_badge
 from onestop.core.calendars import calendar_for
 
-from ..models import CLOCK_RUNNING, OPEN, Dossier, Status
+from ..models import CLOCK_RUNNING, CLOCK_RUNNING_Q, OPEN, Dossier, Status
 from ..scopes import staff_dossiers
 from ..services.deadlines import DUE_SOON_DAYS
 
@@ -62,17 +62,17 @@ def due_soon_until(*, now: datetime.datetime) -> datetime.datetime:
 
 
 def _overdue_q(now: datetime.datetime) -> Q:
-    """Work that is late: the clock ran past the appointment, or the result was ready late and
-    still waits to be returned. Late dossiers already returned are history, not work: the
-    scorecard counts them."""
-    running_late = Q(status__in=CLOCK_RUNNING, appointment_at__lt=now)
-    ready_late = Q(status=Status.RESULT_READY, finished_at__gt=F("appointment_at"))
+    """Work that is late: the clock ran past the legal due moment, or the result was ready late
+    and still waits to be returned. Late dossiers already returned are history, not work: the
+    scorecard counts them. An apology's new appointment does not make a dossier less late."""
+    running_late = CLOCK_RUNNING_Q & Q(legal_due_at__lt=now)
+    ready_late = Q(status=Status.RESULT_READY, finished_at__gt=F("legal_due_at"))
     return running_late | ready_late
 
 
 def _due_soon_q(now: datetime.datetime) -> Q:
-    return Q(status__in=CLOCK_RUNNING, appointment_at__gte=now) & (
-        Q(due_soon_flagged_at__isnull=False) | Q(appointment_at__lte=due_soon_until(now=now))
+    return CLOCK_RUNNING_Q & Q(legal_due_at__gte=now) & (
+        Q(due_soon_flagged_at__isnull=False) | Q(legal_due_at__lte=due_soon_until(now=now))
     )
 
 
@@ -93,7 +93,13 @@ def _mine_q(user: Any) -> Q:
 
 
 def _search_q(text: str) -> Q:
-    return Q(code__icontains=text) | Q(applicant_name__icontains=text)
+    """By code, applicant name, or a business's enterprise (tax) code, with or without the
+    branch suffix."""
+    q = Q(code__icontains=text) | Q(applicant_name__icontains=text)
+    compact = text.replace(" ", "")
+    if compact.replace("-", "").isdigit() and len(compact) >= 4:
+        q |= Q(applicant_tax_code__startswith=compact)
+    return q
 
 
 def dossier_queue_for(
@@ -127,7 +133,8 @@ def dossier_queue_for(
                           "current_step__assignee")
         .only(
             "id", "code", "status", "channel", "version", "applicant_name", "submitted_at",
-            "received_at", "appointment_at", "finished_at", "due_soon_flagged_at",
+            "received_at", "appointment_at", "legal_due_at", "finished_at", "paused_at",
+            "due_soon_flagged_at",
             "receiving_agency_id", "handling_agency_id",
             "procedure_version__id", "procedure_version__name", "procedure_version__number",
             "procedure_version__procedure__id", "procedure_version__procedure__code",
@@ -146,8 +153,9 @@ def deadline_state(
 ) -> Badge | None:
     """The badge beside the appointment (onestop.core.badges): overdue or due soon."""
     return deadline_badge(
-        due=dossier.appointment_at, now=now, soon_until=soon_until,
-        running=dossier.status in CLOCK_RUNNING, overdue=dossier.is_overdue(now),
+        due=dossier.due_at, now=now, soon_until=soon_until,
+        running=dossier.status in CLOCK_RUNNING and dossier.paused_at is None,
+        overdue=dossier.is_overdue(now),
         flagged=dossier.due_soon_flagged_at is not None)
 
 

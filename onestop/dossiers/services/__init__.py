@@ -14,6 +14,7 @@ from .intake import (
     dossier_intake_at_counter,
     dossier_receive,
     dossier_refuse,
+    dossier_refuse_at_counter,
     dossier_submit_online,
     next_dossier_code,
 )
@@ -33,7 +34,8 @@ __all__ = [
     "Applicant", "Filing", "SubmittedDocument", "SweepResult",
     "apology_dismiss", "apology_prepare", "apology_sign", "deadline_sweep",
     "dossier_approve", "dossier_assign", "dossier_hand_over", "dossier_intake_at_counter",
-    "dossier_payment_received", "dossier_receive", "dossier_refuse", "dossier_request_payment",
+    "dossier_payment_received", "dossier_receive", "dossier_refuse", "dossier_refuse_at_counter",
+    "dossier_request_payment",
     "dossier_request_supplement", "dossier_return_result",
     "dossier_stop", "dossier_submit_online", "dossier_supplement_received", "dossier_withdraw",
     "next_dossier_code",

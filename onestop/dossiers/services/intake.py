@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -16,15 +16,28 @@ from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.calendars import calendar_for
 from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
-from onestop.core.identifiers import validate_cccd
+from onestop.core.identifiers import normalise_tax_code, validate_cccd
 from onestop.core.sequences import next_in_sequence
+from onestop.core.text import fold
 
-from ..models import Channel, CodeCounter, Dossier, DossierDocument, DossierStep, Status
+from ..models import (
+    ApplicantKind,
+    Channel,
+    CodeCounter,
+    Dossier,
+    DossierDocument,
+    DossierStep,
+    FormKind,
+    ResultDelivery,
+    Status,
+)
+from ..routing import competent_agency_for
+from ..transitions import Action, target_status
 from ..permissions import authorize
-from ..transitions import Action
 from ..uploads import check_uploads
 from ._base import check_move, lock_dossier, record
 from .payment import after_receipt
+from .registers import form_issue
 
 
 @dataclass(frozen=True)
@@ -35,6 +48,40 @@ class Applicant:
     email: str = ""
     address: str = ""
     account: Any | None = None
+    # The commune (AdministrativeUnit code) of the address: routes commune-level procedures.
+    unit_code: str = ""
+    # An organisation (kind="organisation"): `name` is its name, `address` its head office;
+    # it files through its legal representative, or a person with an authorisation.
+    kind: str = ApplicantKind.INDIVIDUAL
+    tax_code: str = ""
+    representative: str = ""
+    filer_name: str = ""
+    filer_id_number: str = ""
+    authorisation: str = ""
+
+
+def _validate_applicant(a: Applicant) -> Applicant:
+    """The applicant's identity, normalised; a clear error for what is missing or malformed."""
+    if not a.name.strip():
+        raise ValidationFailed(_("The applicant's name is required."))
+    if a.id_number:
+        validate_cccd(a.id_number)
+    if a.filer_id_number:
+        validate_cccd(a.filer_id_number)
+    if a.kind == ApplicantKind.INDIVIDUAL:
+        return a
+    if a.kind != ApplicantKind.ORGANISATION:
+        raise ValidationFailed(_("Unknown kind of applicant."))
+    tax_code = normalise_tax_code(a.tax_code)
+    if not a.representative.strip():
+        raise ValidationFailed(_("Give the organisation's legal representative."))
+    filer = a.filer_name.strip()
+    # DOMAIN §13: a business files through its legal representative or an authorised person.
+    if filer and fold(filer) != fold(a.representative) and not a.authorisation.strip():
+        raise ValidationFailed(_("A person filing for the organisation who is not its legal "
+                                 "representative needs an authorisation document."))
+    return replace(a, tax_code=tax_code, representative=a.representative.strip(),
+                   filer_name=filer, authorisation=a.authorisation.strip())
 
 
 @dataclass(frozen=True)
@@ -54,6 +101,8 @@ class Filing:
     documents: Sequence[SubmittedDocument] = field(default_factory=tuple)
     handling_agency: Agency | None = None
     note: str = ""
+    # "Đăng ký nhận kết quả tại" (form 01): the counter, or the public postal service.
+    result_delivery: str = ResultDelivery.COUNTER
 
 
 def next_dossier_code(*, agency: Agency, day: datetime.date) -> str:
@@ -73,15 +122,10 @@ def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: boo
     if not filing.receiving_agency.receives_dossiers:
         raise ValidationFailed(_("%(agency)s does not receive dossiers."),
                                agency=filing.receiving_agency.name)
-    a = filing.applicant
-    if not a.name.strip():
-        raise ValidationFailed(_("The applicant's name is required."))
-    if a.id_number:
-        validate_cccd(a.id_number)
-    competent = list(version.competent_agencies.all())
-    handling = filing.handling_agency or (competent[0] if competent else None)
-    if handling is None or handling not in competent:
-        raise ValidationFailed(_("Choose a competent agency for this procedure."))
+    a = _validate_applicant(filing.applicant)
+    handling = competent_agency_for(version=version, receiving_agency=filing.receiving_agency,
+                                    chosen=filing.handling_agency,
+                                    applicant_unit_code=a.unit_code)
     check_documents_belong(version, filing.documents)
     if require_complete:
         given = [d.required_document_id for d in filing.documents if d.originals or d.copies
@@ -115,13 +159,16 @@ def check_documents_belong(version: ProcedureVersion,
 def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any | None,
             at: datetime.datetime, handling: Agency, receive: bool) -> Dossier:
     """Insert the dossier with its documents (and, when `receive`, its code and plan)."""
-    a = filing.applicant
+    a = _validate_applicant(filing.applicant)
     dossier = Dossier(
         procedure_version=filing.procedure_version, receiving_agency=filing.receiving_agency,
         handling_agency=handling, status=status, channel=channel, applicant_name=a.name.strip(),
         applicant_id_number=a.id_number, applicant_phone=a.phone, applicant_email=a.email,
         applicant_address=a.address, applicant=a.account, filed_by=filed_by, note=filing.note,
-        submitted_at=at,
+        submitted_at=at, result_delivery=ResultDelivery(filing.result_delivery),
+        applicant_kind=a.kind, applicant_tax_code=a.tax_code,
+        applicant_representative=a.representative, filer_name=a.filer_name,
+        filer_id_number=a.filer_id_number, authorisation=a.authorisation,
     )
     steps = _plan_receipt(dossier, at=at) if receive else []
     dossier.save(force_insert=True)
@@ -163,6 +210,7 @@ def _plan_receipt(dossier: Dossier, *, at: datetime.datetime) -> list[DossierSte
     # A period counts from the moment a complete dossier is received (docs/domain.md §6).
     appointment = cal.add_seconds(at, cal.days_to_seconds(version.processing_days))
     dossier.appointment_at = dossier.original_appointment_at = appointment
+    dossier.legal_due_at = appointment
     moment = at
     steps: list[DossierStep] = []
     for step in version.steps.order_by("order"):
@@ -228,6 +276,7 @@ def dossier_intake_at_counter(
     record(dossier=dossier, action=Action.INTAKE, actor=officer, from_status=None,
            fields=["current_step"], at=at,
            data={"code": dossier.code, "appointment": dossier.appointment_at})
+    form_issue(form=FormKind.RECEIPT, agency=dossier.receiving_agency, dossier=dossier, at=at)
     after_receipt(dossier, at=at)
     return dossier
 
@@ -246,8 +295,9 @@ def dossier_receive(
     _save_steps(dossier, _plan_receipt(dossier, at=at))
     record(dossier=dossier, action=Action.RECEIVE, actor=officer, from_status=Status.SUBMITTED,
            fields=["status", "code", "received_at", "appointment_at", "original_appointment_at",
-                   "current_step"], at=at,
+                   "legal_due_at", "current_step"], at=at,
            data={"code": dossier.code, "appointment": dossier.appointment_at})
+    form_issue(form=FormKind.RECEIPT, agency=dossier.receiving_agency, dossier=dossier, at=at)
     after_receipt(dossier, at=at)
     return dossier
 
@@ -268,4 +318,36 @@ def dossier_refuse(
     dossier.finished_at = at
     record(dossier=dossier, action=Action.REFUSE, actor=officer, from_status=Status.SUBMITTED,
            fields=["status", "finished_at"], at=at, reason=reason.strip())
+    form_issue(form=FormKind.REFUSAL, agency=dossier.receiving_agency, dossier=dossier, at=at)
+    return dossier
+
+
+@transaction.atomic
+def dossier_refuse_at_counter(
+    *, officer: Any, filing: Filing, reason: str, at: datetime.datetime | None = None,
+) -> Dossier:
+    """Refuse to receive a paper dossier at the counter (status 3, form 03) with a reason.
+
+    The dossier is recorded (the refusal and form 03 need it) but never received: it takes
+    no code and no appointment. The documents need not be complete: incompleteness or lack
+    of competence is often the reason.
+    """
+    at = now_or(at)
+    if not reason.strip():
+        raise ValidationFailed(_("Give the reason for refusing."))
+    version = filing.procedure_version
+    _validate_applicant(filing.applicant)
+    handling = filing.handling_agency or next(iter(version.competent_agencies.all()), None)
+    if handling is None:
+        raise ValidationFailed(_("No competent agency is set for this procedure."))
+    probe = Dossier(receiving_agency=filing.receiving_agency, handling_agency=handling)
+    authorize(action=Action.REFUSE, dossier=probe, user=officer)
+    to = target_status(Action.REFUSE, None)
+    assert to is not None
+    dossier = _create(filing, channel=Channel.COUNTER, status=to, filed_by=officer, at=at,
+                      handling=handling, receive=False)
+    dossier.finished_at = at
+    record(dossier=dossier, action=Action.REFUSE, actor=officer, from_status=None,
+           fields=["finished_at"], at=at, reason=reason.strip())
+    form_issue(form=FormKind.REFUSAL, agency=dossier.receiving_agency, dossier=dossier, at=at)
     return dossier

@@ -3,8 +3,9 @@
 What is owed and how it is paid live in onestop.payments (fee items, payments, receipts);
 this module only moves the dossier. The payments app calls `dossier_payment_received`
 with system=True inside its settle transaction, so the dossier moves in the same
-transaction as the money. The legal clock keeps running in status 6
-(onestop.dossiers.models.CLOCK_RUNNING).
+transaction as the money. Whether the legal clock stands still in status 6 is the
+procedure's property (`ProcedureVersion.payment_pauses_clock`), applied by
+onestop.dossiers.services.clock.
 """
 
 from __future__ import annotations
@@ -19,10 +20,19 @@ from onestop.catalog.models import ProcedureVersion
 from onestop.core.clock import now_or
 from onestop.core.errors import ValidationFailed
 
-from ..models import Dossier, Status
-from ..permissions import authorize
+from ..models import ClockPause, Dossier, Status
 from ..transitions import Action
+from ..permissions import authorize
 from ._base import check_move, lock_dossier, record
+from .clock import CLOCK_FIELDS, clock_pause, clock_resume, payment_wait_pauses
+
+
+def _enter_payment_wait(dossier: Dossier, *, at: datetime.datetime) -> list[str]:
+    """Status 6 stops the clock when the procedure says so; the fields to save."""
+    if not payment_wait_pauses(dossier):
+        return []
+    clock_pause(dossier, kind=ClockPause.Kind.PAYMENT, at=at)
+    return ["paused_at"]
 
 
 @transaction.atomic
@@ -43,8 +53,10 @@ def dossier_request_payment(
     from onestop.payments.services.fees import obligation_add
 
     obligation_add(dossier=dossier, amount=amount, name=reason.strip()[:300], at=at)
+    paused = _enter_payment_wait(dossier, at=at)
     record(dossier=dossier, action=Action.REQUEST_PAYMENT, actor=actor, from_status=from_status,
-           fields=["status"], at=at, reason=reason.strip(), data={"amount": amount})
+           fields=["status", *paused], at=at, reason=reason.strip(),
+           data={"amount": amount, "clock_paused": bool(paused)})
     return dossier
 
 
@@ -65,9 +77,11 @@ def dossier_payment_received(
     if not system:
         authorize(action=Action.PAYMENT_RECEIVED, dossier=dossier, user=actor)
     dossier.status = to
+    moved = clock_resume(dossier, at=at)
     record(dossier=dossier, action=Action.PAYMENT_RECEIVED, actor=actor,
-           from_status=Status.AWAITING_PAYMENT, fields=["status"], at=at,
-           data={"reference": reference.strip()})
+           from_status=Status.AWAITING_PAYMENT,
+           fields=["status", *(CLOCK_FIELDS if moved else [])], at=at,
+           data={"reference": reference.strip(), **moved})
     return dossier
 
 
@@ -85,8 +99,10 @@ def after_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
         return
     from_status = dossier.status
     dossier.status = check_move(action=Action.REQUEST_PAYMENT, dossier=dossier)
+    paused = _enter_payment_wait(dossier, at=at)
     record(dossier=dossier, action=Action.REQUEST_PAYMENT, actor=None, from_status=from_status,
-           fields=["status"], at=at, reason="", data={"amount": owed, "automatic": True})
+           fields=["status", *paused], at=at, reason="",
+           data={"amount": owed, "automatic": True, "clock_paused": bool(paused)})
 
 
 def ensure_paid_before_return(dossier: Dossier) -> None:

@@ -10,11 +10,18 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Membership
-from onestop.core.calendars import calendar_for
 from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
-from ..models import Dossier, DossierDocument, DossierStep, Status, SupplementRequest
+from ..models import (
+    ClockPause,
+    Dossier,
+    DossierDocument,
+    DossierStep,
+    FormKind,
+    Status,
+    SupplementRequest,
+)
 from ..permissions import authorize
 from ..transitions import Action
 from ..uploads import check_uploads
@@ -25,8 +32,10 @@ from ._base import (
     open_step,
     record,
 )
+from .clock import CLOCK_FIELDS, clock_close, clock_pause, clock_resume
 from .intake import SubmittedDocument, check_documents_belong
 from .payment import ensure_paid_before_return
+from .registers import form_issue
 
 
 def _finish_current_step(dossier: Dossier, *, actor: Any, at: datetime.datetime,
@@ -115,7 +124,7 @@ def dossier_approve(
     dossier.finished_at = at  # the processing end used for "on time" (docs/domain.md §6)
     record(dossier=dossier, action=Action.APPROVE, actor=actor, from_status=Status.IN_PROCESS,
            fields=["status", "current_step", "finished_at"], at=at, reason=note,
-           data={"on_time": at <= appointment_of(dossier)})
+           data={"on_time": at <= (dossier.due_at or appointment_of(dossier))})
     return dossier
 
 
@@ -137,25 +146,14 @@ def dossier_request_supplement(
         items=items.strip(), resume_status=from_status,
     )
     dossier.status = to
-    dossier.paused_at = at
+    clock_pause(dossier, kind=ClockPause.Kind.SUPPLEMENT, at=at)
     dossier.supplement_count += 1
     record(dossier=dossier, action=Action.REQUEST_SUPPLEMENT, actor=actor,
            from_status=from_status, fields=["status", "paused_at", "supplement_count"], at=at,
            reason=reason.strip(), data={"items": items.strip()})
+    form_issue(form=FormKind.SUPPLEMENT, agency=dossier.receiving_agency, dossier=dossier,
+               at=at, object_id=request.pk)
     return request
-
-
-def _shift(cal: Any, moment: datetime.datetime, *, paused_at: datetime.datetime,
-           resumed_at: datetime.datetime) -> datetime.datetime:
-    """Move a due moment by the working time the clock was stopped.
-
-    The working time left at the pause is kept and counted again from the resumption.
-    A moment already past at the pause stays where it was (it was late already).
-    """
-    if moment <= paused_at:
-        return moment
-    left = cal.working_seconds_between(paused_at, moment)
-    return cal.add_seconds(resumed_at, left)
 
 
 @transaction.atomic
@@ -180,12 +178,6 @@ def dossier_supplement_received(
         check_uploads(d.file for d in documents)  # the applicant's own uploads
     check_documents_belong(dossier.procedure_version, documents)
     request = dossier.supplements.get(resolved_at__isnull=True)
-    cal = calendar_for(dossier.receiving_agency)
-    paused_at = dossier.paused_at or request.requested_at
-    request.resolved_at = at
-    request.resolved_by = actor
-    request.paused_seconds = max(0, cal.working_seconds_between(paused_at, at))
-    request.save(update_fields=["resolved_at", "resolved_by", "paused_seconds"])
     for doc in documents:
         DossierDocument.objects.create(
             dossier=dossier, required_document_id=doc.required_document_id,
@@ -193,21 +185,18 @@ def dossier_supplement_received(
             file=doc.file or "", originals=doc.originals, copies=doc.copies,
             uploaded_by=actor, uploaded_at=at,
         )
-    old_appointment = appointment_of(dossier)
-    dossier.appointment_at = _shift(cal, old_appointment, paused_at=paused_at, resumed_at=at)
-    for step in dossier.steps.filter(finished_at__isnull=True):
-        step.due_at = _shift(cal, step.due_at, paused_at=paused_at, resumed_at=at)
-        step.save(update_fields=["due_at"])
+    moved = clock_resume(dossier, at=at)
+    request.resolved_at = at
+    request.resolved_by = actor
+    request.paused_seconds = int(moved.get("paused_working_seconds", 0))
+    request.save(update_fields=["resolved_at", "resolved_by", "paused_seconds"])
     dossier.status = request.resume_status
-    dossier.paused_at = None
-    # A new appointment may no longer be "due soon"; let the sweep judge again.
+    # A new due moment may no longer be "due soon"; let the sweep judge again.
     dossier.due_soon_flagged_at = None
     record(dossier=dossier, action=Action.SUPPLEMENT_RECEIVED, actor=actor,
            from_status=Status.SUPPLEMENT,
-           fields=["status", "paused_at", "appointment_at", "due_soon_flagged_at"], at=at,
-           reason=note, data={"old_appointment": old_appointment,
-                              "appointment": dossier.appointment_at,
-                              "paused_working_seconds": request.paused_seconds})
+           fields=["status", *CLOCK_FIELDS, "due_soon_flagged_at"], at=at,
+           reason=note, data=moved)
     return dossier
 
 
@@ -226,7 +215,7 @@ def dossier_withdraw(
         authorize(action=Action.WITHDRAW, dossier=dossier, user=actor)
     dossier.status = to
     dossier.current_step = None
-    dossier.paused_at = None
+    clock_close(dossier, at=at)
     dossier.supplements.filter(resolved_at__isnull=True).update(resolved_at=at)
     record(dossier=dossier, action=Action.WITHDRAW, actor=actor, from_status=from_status,
            fields=["status", "current_step", "paused_at"], at=at, reason=reason.strip())
@@ -249,11 +238,12 @@ def dossier_stop(
     dossier.status = to
     dossier.finished_at = at
     dossier.current_step = None
-    dossier.paused_at = None
+    clock_close(dossier, at=at)
     dossier.supplements.filter(resolved_at__isnull=True).update(resolved_at=at)
     record(dossier=dossier, action=Action.STOP, actor=actor, from_status=from_status,
            fields=["status", "finished_at", "current_step", "paused_at"], at=at,
            reason=reason.strip())
+    form_issue(form=FormKind.STOP, agency=dossier.handling_agency, dossier=dossier, at=at)
     return dossier
 
 

@@ -18,10 +18,13 @@ def handed_over(city):
 
 
 def test_sweep_flags_due_soon_within_one_working_day_and_prepares_an_apology(handed_over):
-    result = svc.deadline_sweep(now=vn(2026, 3, 3, 9))  # 15 working hours left
+    result = svc.deadline_sweep(now=vn(2026, 3, 2, 15))  # 19 working hours left
     assert (result.due_soon, result.overdue, result.apologies) == (0, 0, 0)
+    # Within the two working days' lead time: drafted, not yet due soon.
+    result = svc.deadline_sweep(now=vn(2026, 3, 3, 9))  # 15 working hours left
+    assert (result.due_soon, result.overdue, result.apologies) == (0, 0, 1)
     result = svc.deadline_sweep(now=vn(2026, 3, 4, 9))  # 7 working hours left
-    assert (result.due_soon, result.overdue, result.apologies) == (1, 0, 1)
+    assert (result.due_soon, result.overdue, result.apologies) == (1, 0, 0)
     letter = ApologyLetter.objects.get()
     assert letter.state == "draft" and letter.old_appointment_at == vn(2026, 3, 5, 8)
     # The time still needed: review (2 days) + approval (0.5 day) from the appointment.
@@ -47,7 +50,7 @@ def test_overdue_is_derived_from_the_appointment(handed_over):
     assert Dossier.objects.get().overdue_flagged_at == vn(2026, 3, 5, 9)
 
 
-def test_signing_sets_the_new_appointment_and_records_it(city, handed_over):
+def test_signing_late_promises_a_new_appointment_but_the_dossier_stays_late(city, handed_over):
     svc.deadline_sweep(now=vn(2026, 3, 5, 9))
     letter = ApologyLetter.objects.get()
     with pytest.raises(NotAllowed):
@@ -57,7 +60,10 @@ def test_signing_sets_the_new_appointment_and_records_it(city, handed_over):
     # Prepared when overdue (Thu 09:00): the 20 working hours still needed count from then.
     assert d.appointment_at == vn(2026, 3, 9, 15)
     assert d.original_appointment_at == vn(2026, 3, 5, 8)
-    assert d.overdue_flagged_at is None and not d.is_overdue(now=vn(2026, 3, 5, 10))
+    # Signed after the deadline: the letter is sent, the dossier stays late (legal due moment).
+    assert d.legal_due_at == vn(2026, 3, 5, 8)
+    assert d.overdue_flagged_at is not None and d.is_overdue(now=vn(2026, 3, 5, 10))
+    assert ApologyLetter.objects.get().in_time is False
     assert d.steps.get(order=3).due_at == vn(2026, 3, 9, 15)
     with pytest.raises(InvalidTransition):
         svc.apology_sign(letter_id=letter.pk, leader=city.leader)
@@ -67,7 +73,7 @@ def test_signing_sets_the_new_appointment_and_records_it(city, handed_over):
 
 
 def test_a_dismissed_apology_is_not_prepared_again_for_the_same_appointment(city, handed_over):
-    svc.deadline_sweep(now=vn(2026, 3, 4, 9))
+    svc.deadline_sweep(now=vn(2026, 3, 3, 9))
     letter = ApologyLetter.objects.get()
     svc.apology_dismiss(letter_id=letter.pk, leader=city.leader)
     result = svc.deadline_sweep(now=vn(2026, 3, 5, 9))

@@ -24,7 +24,7 @@ def test_requesting_payment_waits_for_it_and_keeps_the_appointment(city):
                                     at=vn(2026, 3, 3, 9))
     assert d.status == Status.AWAITING_PAYMENT
     event = AuditEvent.objects.filter(action="dossier.request_payment").get()
-    assert event.data == {"amount": 8000}
+    assert event.data == {"amount": 8000, "clock_paused": False}
     d = svc.dossier_payment_received(dossier_id=d.pk, actor=city.officer, reference="FT123",
                                      at=vn(2026, 3, 3, 14))
     assert d.status == Status.IN_PROCESS

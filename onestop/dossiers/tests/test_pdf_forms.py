@@ -54,9 +54,9 @@ def test_receipt_states_code_appointment_documents_and_applicant(city):
     assert NATIONAL_TITLE in text
     assert MOTTO in text
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in text
-    assert "Cần Thơ, ngày 02 tháng 03 năm 2026" in text
+    assert "Cần Thơ, ngày 02 tháng 3 năm 2026" in text
     assert "000.00.00.H99-260302-0001" in text
-    assert "vào lúc 08 giờ 00 phút, ngày 05 tháng 03 năm 2026" in text
+    assert "vào lúc 08 giờ 00 phút, ngày 05 tháng 3 năm 2026" in text
     assert "Nguyễn Văn An" in text
     assert "Đăng ký khai sinh" in text
     for name in ("Tờ khai theo mẫu", "Giấy tờ tùy thân", "Giấy ủy quyền"):
@@ -69,7 +69,7 @@ def test_receipt_shows_vietnam_time_whatever_the_active_time_zone(city):
     dossier = received(city)
     with timezone.override("UTC"):
         text = pdf_text(pdf.render_receipt(dossier))
-    assert "08 giờ 00 phút, ngày 05 tháng 03 năm 2026" in text
+    assert "08 giờ 00 phút, ngày 05 tháng 3 năm 2026" in text
     assert "01 giờ 00 phút" not in text
 
 
@@ -77,7 +77,7 @@ def test_receipt_place_comes_from_settings(city):
     dossier = received(city)
     with override_settings(ONESTOP_CITY_PLACE="Sóc Trăng"):
         text = pdf_text(pdf.render_receipt(dossier))
-    assert "Sóc Trăng, ngày 02 tháng 03 năm 2026" in text
+    assert "Sóc Trăng, ngày 02 tháng 3 năm 2026" in text
 
 
 def test_receipt_refused_for_a_dossier_not_yet_received(city):
@@ -119,13 +119,13 @@ def test_supplement_request_lists_items_and_reason(city):
     text = pdf_text(pdf.render_supplement_request(request))
     assert NATIONAL_TITLE in text
     assert "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ" in text
-    assert "Cần Thơ, ngày 03 tháng 03 năm 2026" in text
+    assert "Cần Thơ, ngày 03 tháng 3 năm 2026" in text
     assert dossier.code in text
     assert "Nguyễn Văn An" in text and "Đăng ký khai sinh" in text
     assert "Bản sao Căn cước công dân có chứng thực" in text
     assert "Giấy xác nhận thông tin về cư trú" in text
     assert "Bản sao giấy tờ tùy thân không rõ nét" in text
-    assert "09 giờ 30 phút, ngày 03 tháng 03 năm 2026" in text
+    assert "09 giờ 30 phút, ngày 03 tháng 3 năm 2026" in text
     assert "Lê Văn Cường" in text  # the specialist who asked
 
 
@@ -137,7 +137,7 @@ def test_refusal_gives_the_reason_recorded_when_refusing(city):
     text = pdf_text(pdf.render_refusal(online))
     assert NATIONAL_TITLE in text and MOTTO in text
     assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text
-    assert "Cần Thơ, ngày 03 tháng 03 năm 2026" in text
+    assert "Cần Thơ, ngày 03 tháng 3 năm 2026" in text
     assert "Thủ tục không thuộc thẩm quyền giải quyết của cơ quan" in text
     assert "Nguyễn Văn An" in text and "Đăng ký khai sinh" in text
     assert "Trần Thị Bình" in text
@@ -158,11 +158,11 @@ def test_apology_draft_is_watermarked_and_unsigned_then_signed(city):
 
     draft = pdf_text(pdf.render_apology(letter))
     assert "DỰ THẢO / DRAFT" in draft
-    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in draft
+    assert "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT" in draft
     assert "SỞ TƯ PHÁP" in draft  # issued by the competent agency
-    assert "08 giờ 00 phút, ngày 05 tháng 03 năm 2026" in draft  # the old appointment
+    assert "08 giờ 00 phút, ngày 05 tháng 3 năm 2026" in draft  # the old appointment
     # Remaining steps: 2 + 0.5 working days = 20 h from Thu 08:00 → Mon 9 March 14:00.
-    assert "14 giờ 00 phút, ngày 09 tháng 03 năm 2026" in draft
+    assert "14 giờ 00 phút, ngày 09 tháng 3 năm 2026" in draft
     assert "Cần xác minh thêm thông tin với cơ quan khác" in draft
     assert "Phạm Minh Dũng" not in draft
 
@@ -171,11 +171,11 @@ def test_apology_draft_is_watermarked_and_unsigned_then_signed(city):
     signed = pdf_text(pdf.render_apology(letter))
     assert "DỰ THẢO" not in signed
     assert "Phạm Minh Dũng" in signed
-    assert "Cần Thơ, ngày 04 tháng 03 năm 2026" in signed
+    assert "Cần Thơ, ngày 04 tháng 3 năm 2026" in signed
     assert dossier.code in signed and "Nguyễn Văn An" in signed
 
 
-def test_control_slip_has_one_row_per_step_with_times_people_and_timing(city):
+def test_control_slip_has_one_row_per_hand_over_with_times_people_and_timing(city):
     dossier = received(city)
     # Step dues: 2 March 14:00, 4 March 14:00, 5 March 08:00 (see test_journey).
     svc.dossier_hand_over(dossier_id=dossier.pk, actor=city.officer, at=vn(2026, 3, 2, 9))
@@ -185,12 +185,13 @@ def test_control_slip_has_one_row_per_step_with_times_people_and_timing(city):
     assert NATIONAL_TITLE in text
     assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text
     assert dossier.code in text and "Nguyễn Văn An" in text and "Đăng ký khai sinh" in text
-    for step in ("Tiếp nhận và chuyển hồ sơ", "Thẩm định hồ sơ", "Phê duyệt, ký kết quả"):
-        assert step in text
+    for note in ("Tiếp nhận hồ sơ", "Chuyển kết quả về Bộ phận Một cửa"):
+        assert note in text
     for person in ("Trần Thị Bình", "Lê Văn Cường", "Phạm Minh Dũng"):
         assert person in text
-    assert "09:00 02/03/2026" in text  # handed over by the officer, received by the specialist
-    assert "16:00 04/03/2026" in text
+    # Handed over by the officer, received by the specialist; then to the leader.
+    assert "09 giờ 00 phút, ngày 02 tháng 3 năm 2026" in text
+    assert "16 giờ 00 phút, ngày 04 tháng 3 năm 2026" in text
     # Rows in order: early (09:00 < 14:00), late (16:00 > 14:00), on time (08:00 = 08:00).
     results = re.findall(r"Trước hạn|Đúng hạn|Quá hạn", text.split("Ghi chú", 1)[1])
     assert results == ["Trước hạn", "Quá hạn", "Đúng hạn"]

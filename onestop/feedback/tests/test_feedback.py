@@ -223,3 +223,19 @@ def test_a_signed_in_sender_is_linked(city):
     user = make_user("dan", "Dân")
     assert send(sender=user).sender == user
     assert Agency.objects.filter(kind="service_centre").count() == 1
+
+
+def test_feedback_answer_period_is_the_provinces_setting_with_the_legal_default(city, settings):
+    assert svc.feedback_answer_days() == 15  # Decision 766's on-time measure
+    settings.ONESTOP_FEEDBACK_ANSWER_DAYS = "10"
+    fb = send(at=vn(2026, 3, 2, 9))  # Monday: ten working days end on Monday 16 March
+    assert fb.deadline_at == vn(2026, 3, 16, 9)
+
+
+def test_a_feedback_answer_period_that_is_not_a_number_stops_the_start(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from onestop.settings import env_working_days
+    monkeypatch.setenv("ONESTOP_FEEDBACK_ANSWER_DAYS", "fifteen")
+    with pytest.raises(ImproperlyConfigured):
+        env_working_days("ONESTOP_FEEDBACK_ANSWER_DAYS", "15", minimum="0.5")

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import F as models_F
 
 from onestop.core.models import AuditChainHead
 from onestop.dossiers import services as svc
@@ -104,3 +105,34 @@ def test_records_written_around_the_services_appear_after_a_rebuild(world, city)
     rollups.rebuild(since=datetime.date(2026, 3, 15))
     assert from_rollups(None, start, end).finished == 5
     assert_rollups_match(city)
+
+
+def test_rollups_built_with_older_rules_are_rebuilt_by_the_next_refresh(world):
+    rollups.rebuild()
+    # What a migration does: it only marks the roll-ups as built with older rules.
+    RollupCursor.objects.filter(id=1).update(rules_version=rollups.FACT_RULES - 1)
+    DailyRollup.objects.all().delete()  # whatever the old rules had left is replaced
+    result = rollups.refresh()
+    assert result.rebuilt
+    assert RollupCursor.objects.get(id=1).rules_version == rollups.FACT_RULES
+    assert_rollups_match(world.city)
+    assert not rollups.refresh().rebuilt
+
+
+def test_scorecard_on_time_ignores_an_apologys_new_appointment(world):
+    from onestop.dossiers.models import ApologyLetter, Dossier
+
+    city = world.city
+    rollups.rebuild()
+    late = Dossier.objects.filter(finished_at__isnull=False,
+                                  finished_at__gt=models_F("legal_due_at")).first()
+    if late is None:
+        pytest.skip("the world has no late dossier")
+    # An extension recorded after the fact must not turn it on time.
+    ApologyLetter.objects.create(dossier=late, prepared_at=late.legal_due_at, reason="x",
+                                 state="signed", signed_by=city.leader,
+                                 signed_at=late.legal_due_at,
+                                 old_appointment_at=late.legal_due_at,
+                                 proposed_appointment_at=late.finished_at)
+    Dossier.objects.filter(pk=late.pk).update(appointment_at=late.finished_at)
+    assert rollups.compute_facts([late.pk])[late.pk].on_time is False

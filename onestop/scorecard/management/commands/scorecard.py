@@ -36,6 +36,7 @@ class Command(BaseCommand):
         action = options["action"]
         if action == "rebuild":
             r = rollups.rebuild(since=options["since"])
+            assert r is not None  # only stale_only=True returns None
             self.stdout.write(f"rebuilt: {r.dossiers} dossiers, {r.feedback} feedback items, "
                               f"{r.rows} roll-up rows, up to audit event {r.last_seq} "
                               f"({time.monotonic() - started:.1f} s)")
