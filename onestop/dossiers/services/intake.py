@@ -31,9 +31,9 @@ from ..models import (
     ResultDelivery,
     Status,
 )
+from ..permissions import authorize
 from ..routing import competent_agency_for
 from ..transitions import Action, target_status
-from ..permissions import authorize
 from ..uploads import check_uploads
 from ._base import check_move, lock_dossier, record
 from .payment import after_receipt

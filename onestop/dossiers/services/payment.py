@@ -21,8 +21,8 @@ from onestop.core.clock import now_or
 from onestop.core.errors import ValidationFailed
 
 from ..models import ClockPause, Dossier, Status
-from ..transitions import Action
 from ..permissions import authorize
+from ..transitions import Action
 from ._base import check_move, lock_dossier, record
 from .clock import CLOCK_FIELDS, clock_pause, clock_resume, payment_wait_pauses
 

@@ -19,10 +19,10 @@ import pytest
 from pypdf import PdfReader
 
 from onestop.agencies.models import AdministrativeUnit, Agency, Membership
+from onestop.core.formatting import date_words
 from onestop.dossiers import pdf
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import ApologyLetter, Dossier, DossierDocument
-from onestop.core.formatting import date_words
 from onestop.dossiers.registers_book import tracking_register_xlsx
 from onestop.testing import make_procedure, make_user, vn
 

@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0004_documents'),
-        ('dossiers', '0003_legal_clock'),
+        ('agencies', '0005_documents'),
+        ('dossiers', '0004_legal_clock'),
     ]
 
     operations = [

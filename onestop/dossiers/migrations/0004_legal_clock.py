@@ -37,7 +37,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0002_queue_denormalised_step'),
+        ('dossiers', '0003_alter_dossierstep_role'),
     ]
 
     operations = [

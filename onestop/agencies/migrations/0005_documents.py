@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agencies', '0003_agency_admins_group'),
+        ('agencies', '0004_alter_membership_role'),
     ]
 
     operations = [

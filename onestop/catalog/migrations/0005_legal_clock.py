@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0003_payment_timing'),
+        ('catalog', '0004_alter_processstep_role'),
     ]
 
     operations = [
