@@ -1,6 +1,6 @@
 """The edXML message as plain data: a document (văn bản) or a status (trạng thái).
 
-Field names follow QCVN 102:2016 (DOMAIN §10) in snake case. These classes know nothing of
+Field names follow QCVN 102:2016 (docs/domain.md §10) in snake case. These classes know nothing of
 XML or of the database: `build.py` writes them, `parse.py` reads them, the services store
 them.
 """
