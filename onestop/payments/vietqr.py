@@ -3,11 +3,14 @@
 Pure Python, no Django: the command line, the payment pages, the tests and the market QR
 sheets all use this one codec. See docs/domain.md §9 and docs/payments.md.
 
-A payload is a sequence of fields, each ID (2 digits) + length (2 digits) + value. Fields
-are written in ascending ID order (00, 01, 38, 53, 54, 58, 62, 63), as NAPAS' own
-generators do, so decode → encode gives back the same string for every payload this module
-accepts. The last field (63) is a CRC-16/CCITT-FALSE over everything before it including
-"6304", four upper-case hex digits.
+A payload is a sequence of fields, each ID (2 digits) + length (2 digits) + value. EMVCo
+(QRCPS Merchant-Presented Mode §4.1) fixes only two places: the payload format (00) comes
+first and the CRC (63) last; the other fields may come in any order, and a wallet may add
+fields VietQR does not use (merchant category 52, name 59, city 60, the templates 80–99, …).
+`decode` reads them all and reports the ones it does not model in `other_fields`, instead of
+refusing the code. `encode` writes the fields in ascending ID order (00, 01, 38, 53, 54, 58,
+62, 63), as NAPAS' own generators do. The CRC (63) is CRC-16/CCITT-FALSE over everything
+before it including "6304", four upper-case hex digits.
 """
 
 from __future__ import annotations
@@ -89,6 +92,9 @@ class VietQR:
     purpose: str = ""  # 62.08
     # Point of initiation as read from a payload; None derives it from the amount.
     initiation: str | None = field(default=None, compare=False)
+    # Fields a decoded payload carried that VietQR does not use, in payload order, as
+    # (ID, value); sub-fields as "62.07" or "38.03". Never written by encode.
+    other_fields: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def dynamic(self) -> bool:
@@ -97,6 +103,8 @@ class VietQR:
     def to_json(self) -> str:
         data = asdict(self)
         data["initiation"] = DYNAMIC if self.dynamic else STATIC
+        data["other_fields"] = [{"id": tag, "name": field_name(tag), "value": value}
+                                for tag, value in self.other_fields]
         return json.dumps(data, ensure_ascii=False, indent=2)
 
 
@@ -157,22 +165,57 @@ def encode(qr: VietQR) -> str:
 
 
 def parse_tlv(text: str, *, where: str = "payload") -> list[tuple[str, str]]:
-    """Split a TLV string into (ID, value) pairs; IDs must be ascending and unique."""
+    """Split a TLV string into (ID, value) pairs, in the order they come; an ID may appear
+    once only."""
     fields: list[tuple[str, str]] = []
+    seen: set[str] = set()
     i = 0
     while i < len(text):
         head = text[i:i + 4]
-        if len(head) < 4 or not head.isdigit():
+        if len(head) < 4 or not head.isdigit() or not head.isascii():
             raise VietQRError(f"malformed field header at position {i} of the {where}")
         tag, length = head[:2], int(head[2:])
         value = text[i + 4:i + 4 + length]
         if len(value) != length or length == 0:
             raise VietQRError(f"field {tag} of the {where} is cut short or empty")
-        if fields and tag <= fields[-1][0]:
-            raise VietQRError(f"field {tag} of the {where} is out of order or repeated")
+        if tag in seen:
+            raise VietQRError(f"field {tag} of the {where} is repeated")
+        seen.add(tag)
         fields.append((tag, value))
         i += 4 + length
     return fields
+
+
+# EMVCo QRCPS-MPM v1.1 §4.2 and §4.8 (data objects and the additional data template):
+# names for the fields VietQR does not model, so a decoded wallet code reads plainly.
+_TOP_NAMES = {
+    "52": "merchant category code", "55": "tip or convenience indicator",
+    "56": "convenience fee (fixed)", "57": "convenience fee (percentage)",
+    "59": "merchant name", "60": "merchant city", "61": "postal code",
+    "64": "merchant information, alternate language",
+}
+_EXTRA_NAMES = {
+    "02": "mobile number", "03": "store label", "04": "loyalty number",
+    "06": "customer label", "07": "terminal label", "09": "additional consumer data request",
+}
+
+
+def field_name(tag: str) -> str:
+    """What EMVCo calls a field ("59", or a sub-field such as "62.07")."""
+    parent, _dot, sub = tag.rpartition(".")
+    if parent == "62":
+        if sub in _EXTRA_NAMES:
+            return _EXTRA_NAMES[sub]
+        return "payment system specific template" if sub >= "50" else "reserved for future use"
+    if parent:
+        return f"sub-field of {parent}"
+    if tag in _TOP_NAMES:
+        return _TOP_NAMES[tag]
+    if "02" <= tag <= "51":
+        return "merchant account information"
+    if tag >= "80":
+        return "unreserved template"
+    return "reserved for future use"
 
 
 def _expect(fields: dict[str, str], tag: str, value: str, name: str) -> None:
@@ -180,54 +223,65 @@ def _expect(fields: dict[str, str], tag: str, value: str, name: str) -> None:
         raise VietQRError(f"field {tag} ({name}) must be {value!r}")
 
 
-KNOWN_TOP = {"00", "01", "38", "53", "54", "58", "62", "63"}
+MODELLED_TOP = {"00", "01", "38", "53", "54", "58", "62", "63"}
+MODELLED_EXTRA = {"01", "05", "08"}
 
 
 def decode(payload: str) -> VietQR:
-    """Check the CRC first (any changed character is caught there), then the structure."""
-    if not payload.isascii() or not _PRINTABLE_RE.match(payload):
-        raise VietQRError("the payload must be printable ASCII")
+    """Check the CRC first (any changed character is caught there), then the structure.
+
+    Fields other than 00 (first) and 63 (last) may come in any order; fields VietQR does not
+    use are kept in `other_fields`, not refused.
+    """
+    if not payload.isprintable():
+        raise VietQRError("the payload must be printable text")
     if len(payload) < 12 or payload[-8:-4] != "6304":
         raise VietQRError("the payload must end with the CRC field 6304XXXX")
     body, crc = payload[:-4], payload[-4:]
     if not re.fullmatch(r"[0-9A-F]{4}", crc):
         raise VietQRError("the CRC must be four upper-case hex digits")
-    expected = crc_hex(body)
+    # EMVCo §4.7.2: the CRC is computed over the payload's bytes (UTF-8 where a wallet puts
+    # non-ASCII text in field 64).
+    expected = f"{crc16_ccitt_false(body.encode('utf-8')):04X}"
     if crc != expected:
         raise VietQRError(f"bad CRC: the payload says {crc}, its content gives {expected}")
     top = parse_tlv(payload)
+    if top[0][0] != "00":
+        raise VietQRError("field 00 (payload format) must come first")
+    if top[-1] != ("63", crc):
+        raise VietQRError("field 63 (CRC) must come last")
     fields = dict(top)
-    unknown = sorted(set(fields) - KNOWN_TOP)
-    if unknown:
-        raise VietQRError(f"unsupported field(s) {', '.join(unknown)}")
     _expect(fields, "00", "01", "payload format")
     initiation = fields.get("01")
-    if initiation not in (STATIC, DYNAMIC):
+    if initiation not in (None, STATIC, DYNAMIC):
         raise VietQRError("field 01 (point of initiation) must be 11 or 12")
     _expect(fields, "53", CURRENCY_VND, "currency")
     _expect(fields, "58", COUNTRY, "country")
-    merchant = dict(parse_tlv(fields.get("38", ""), where="field 38"))
-    if not merchant:
+    others = [(tag, value) for tag, value in top if tag not in MODELLED_TOP]
+    if "38" not in fields:
         raise VietQRError("field 38 (merchant account) is missing")
-    if set(merchant) != {"00", "01", "02"}:
-        raise VietQRError("field 38 must hold exactly sub-fields 00, 01 and 02")
+    merchant_fields = parse_tlv(fields["38"], where="field 38")
+    merchant = dict(merchant_fields)
+    if not {"00", "01", "02"} <= set(merchant):
+        raise VietQRError("field 38 must hold sub-fields 00, 01 and 02")
     _expect(merchant, "00", GUID, "GUID")
+    others += [(f"38.{tag}", value) for tag, value in merchant_fields
+               if tag not in ("00", "01", "02")]
     beneficiary = dict(parse_tlv(merchant["01"], where="field 38.01"))
     if set(beneficiary) != {"00", "01"}:
         raise VietQRError("field 38.01 must hold the bank BIN (00) and the account (01)")
     amount_text = fields.get("54")
     if amount_text is not None and not _AMOUNT_RE.match(amount_text):
         raise VietQRError("field 54 (amount) must be a positive whole number of đồng")
-    extra = dict(parse_tlv(fields["62"], where="field 62")) if "62" in fields else {}
-    if set(extra) - {"01", "05", "08"}:
-        raise VietQRError("field 62 holds sub-fields other than 01, 05 and 08")
+    extra_fields = parse_tlv(fields["62"], where="field 62") if "62" in fields else []
+    extra = dict(extra_fields)
+    others += [(f"62.{tag}", value) for tag, value in extra_fields
+               if tag not in MODELLED_EXTRA]
     qr = VietQR(
         bin=beneficiary["00"], account=beneficiary["01"], service=merchant["02"],
         amount=int(amount_text) if amount_text is not None else None,
         bill_number=extra.get("01", ""), reference=extra.get("05", ""),
-        purpose=extra.get("08", ""), initiation=initiation,
+        purpose=extra.get("08", ""), initiation=initiation, other_fields=tuple(others),
     )
     validate(qr)
-    if encode(qr) != payload:  # e.g. a superfluous empty field 62 written by another tool
-        raise VietQRError("the payload is not in canonical VietQR form")
     return qr

@@ -116,6 +116,85 @@ def test_cli_decode_prints_json(capsys):
     assert data["initiation"] == "12"
 
 
+def _signed(*fields: tuple[str, str]) -> str:
+    """A payload of these fields in this order, with its CRC."""
+    body = "".join(f"{tag}{len(value):02d}{value}" for tag, value in fields) + "6304"
+    return body + v.crc_hex(body)
+
+
+MERCHANT = "0010A00000072701270006970422011300110019324180208QRIBFTTA"
+# Shaped like the codes wallets and bank apps print at shops (not a real account): 00 first
+# and 63 last as EMVCo requires, everything else in the wallet's own order, with a merchant
+# category (52), name (59) and city (60), a terminal label (62.07) and two templates (80, 99).
+WALLET = _signed(("00", "01"), ("01", "12"), ("38", MERCHANT), ("52", "5999"),
+                 ("58", "VN"), ("54", "65000"), ("53", "704"), ("59", "CHO AN BINH"),
+                 ("60", "CAN THO"), ("62", "0808TL89 1000703T01"), ("80", "0003ABC"),
+                 ("99", "0012onestop-test"))
+
+
+def test_wallet_codes_decode_whatever_the_order_of_their_fields():
+    qr = v.decode(WALLET)
+    assert (qr.bin, qr.account, qr.amount, qr.purpose, qr.initiation) == (
+        "970422", "0011001932418", 65000, "TL89 100", "12")
+    assert qr.other_fields == (("52", "5999"), ("59", "CHO AN BINH"), ("60", "CAN THO"),
+                               ("80", "0003ABC"), ("99", "0012onestop-test"),
+                               ("62.07", "T01"))
+
+
+def test_cli_decode_reports_the_fields_it_does_not_use(capsys):
+    call_command("vietqr", "decode", WALLET)
+    data = json.loads(capsys.readouterr().out)
+    assert data["amount"] == 65000
+    assert {"id": "59", "name": "merchant name", "value": "CHO AN BINH"} in data["other_fields"]
+    assert {"id": "80", "name": "unreserved template", "value": "0003ABC"} in data["other_fields"]
+    assert {"id": "62.07", "name": "terminal label", "value": "T01"} in data["other_fields"]
+
+
+def test_canonical_payloads_report_no_other_fields():
+    assert v.decode(VECTORS[1]).other_fields == ()
+
+
+@pytest.mark.parametrize("fields, problem", [
+    ((("01", "12"), ("00", "01"), ("38", MERCHANT), ("53", "704"), ("58", "VN")), "first"),
+    ((("00", "01"), ("38", MERCHANT), ("53", "704"), ("53", "704"), ("58", "VN")), "repeated"),
+    ((("00", "01"), ("38", MERCHANT), ("53", "840"), ("58", "VN")), "currency"),
+    ((("00", "01"), ("53", "704"), ("58", "VN")), "merchant account"),
+])
+def test_what_emvco_fixes_is_still_enforced(fields, problem):
+    with pytest.raises(v.VietQRError, match=problem):
+        v.decode(_signed(*fields))
+
+
+def test_a_crc_field_that_is_not_last_is_refused():
+    inner = "".join(f"{t}{len(x):02d}{x}" for t, x in (("00", "01"), ("38", MERCHANT),
+                                                       ("53", "704"), ("58", "VN")))
+    body = inner[:4] + "6304ABCD" + inner[4:] + "6304"  # a CRC field in the middle
+    with pytest.raises(v.VietQRError):
+        v.decode(body + v.crc_hex(body))
+
+
+@settings(max_examples=200, deadline=None)
+@given(payloads, st.randoms(use_true_random=False),
+       st.lists(st.tuples(st.integers(min_value=80, max_value=99),
+                          st.text(alphabet=string.ascii_letters + string.digits, min_size=1,
+                                  max_size=30)),
+                max_size=3, unique_by=lambda t: t[0]))
+def test_shuffled_fields_and_extra_templates_give_the_same_transfer(qr, rnd, templates):
+    fields = v.parse_tlv(v.encode(qr))
+    middle = fields[1:-1] + [(f"{tag}", value) for tag, value in templates]
+    rnd.shuffle(middle)
+    back = v.decode(_signed(fields[0], *middle))
+    assert back == qr
+    assert {t for t, _ in back.other_fields} == {str(tag) for tag, _ in templates}
+
+
+def test_cli_decode_exits_2_on_a_bad_crc_of_a_wallet_code():
+    with pytest.raises(CommandError) as caught:
+        call_command("vietqr", "decode", WALLET[:-1] + ("0" if WALLET[-1] != "0" else "1"))
+    assert caught.value.returncode == 2
+    assert "bad CRC" in str(caught.value)
+
+
 @pytest.mark.parametrize("payload", [VECTORS[0][:-1] + "5", VECTORS[1].replace("5802VN", "5802VM"),
                                      "000201", "garbage"])
 def test_cli_decode_exits_2_on_a_bad_payload(payload):
