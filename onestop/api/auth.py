@@ -15,7 +15,7 @@ from onestop.accounts.services import citizen_by_identifier, citizen_sign_up
 from onestop.agencies.selectors import is_staff_member
 from onestop.core.ratelimit import client_address
 
-from .base import ERRORS, citizen_auth, staff_auth
+from .base import ERRORS, InputSchema, citizen_auth, staff_auth
 from .ratelimit import hit
 from .tokens import AuthFailed, Principal, tokens_issue, tokens_refresh, tokens_revoke
 
@@ -29,12 +29,12 @@ class TokenOut(Schema):
     expires_in: int
 
 
-class SignIn(Schema):
+class SignIn(InputSchema):
     login: str  # citizens: phone or e-mail; staff: username
     password: str
 
 
-class SignUp(Schema):
+class SignUp(InputSchema):
     full_name: str
     cccd: str
     password: str
@@ -42,7 +42,7 @@ class SignUp(Schema):
     email: str = ""
 
 
-class Refresh(Schema):
+class Refresh(InputSchema):
     refresh_token: str
 
 

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.schema import DjangoGetter
 from ninja.security import HttpBearer
-from pydantic import Field
+from pydantic import Field, ValidationInfo, model_validator
+from pydantic_core import PydanticCustomError
 
 from onestop.core.errors import DomainError, NotFound
 
@@ -30,6 +32,24 @@ from .tokens import AuthFailed, Principal, authenticate_access
 MAX_ID = 2**62
 DbInt = Annotated[int, Field(ge=0, le=MAX_ID)]
 PathId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class InputSchema(Schema):
+    """The base of every request schema (bodies, forms, query strings).
+
+    ninja's Schema reads attributes of any Python object so that it can serialise model
+    instances; as an input that lets a JSON array, a string or a number through as "every
+    field at its default" (`POST /dossiers/{id}/withdraw` accepted `[]`). A request value must
+    be a JSON object, at the top and wherever a schema nests another one: anything else is a
+    422 like any other validation error.
+    """
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _run_root_validator(cls, values: Any, handler: Any, info: ValidationInfo) -> Any:
+        if not isinstance(values, dict | cls):
+            raise PydanticCustomError("object_expected", "Input should be a JSON object")
+        return handler(DjangoGetter(values, cls, info.context))
 
 
 class Error(Schema):

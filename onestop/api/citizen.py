@@ -24,7 +24,7 @@ from onestop.dossiers.selectors import citizen_timeline, my_document, my_dossier
 from onestop.notifications import selectors as nsel
 from onestop.notifications import services as nsvc
 
-from .base import ERRORS, DbInt, PathId, citizen_auth, decode_cursor, encode_cursor
+from .base import ERRORS, DbInt, InputSchema, PathId, citizen_auth, decode_cursor, encode_cursor
 
 router = Router(tags=["citizen"], auth=citizen_auth)
 PAGE = 20
@@ -70,7 +70,7 @@ class EventOut(Schema):
     reason: str
 
 
-class DocumentOut(Schema):
+class DossierDocumentOut(Schema):
     id: int
     kind: str
     name: str
@@ -87,7 +87,7 @@ class SupplementOut(Schema):
 class DossierDetail(DossierItem):
     receiving_centre: str
     timeline: list[EventOut]
-    documents: list[DocumentOut]
+    documents: list[DossierDocumentOut]
     supplements: list[SupplementOut]
 
 
@@ -111,7 +111,7 @@ def _detail(d: Any) -> dict[str, Any]:
     }
 
 
-class PageIn(Schema):
+class PageIn(InputSchema):
     cursor: str | None = None
 
 
@@ -137,7 +137,7 @@ def dossier(request: HttpRequest, dossier_id: PathId) -> dict[str, Any]:
     return _detail(my_dossier(user=request.user, pk=dossier_id))
 
 
-class FilingIn(Schema):
+class FilingIn(InputSchema):
     procedure_code: str
     centre_code: str = ""
     note: str = ""
@@ -179,7 +179,7 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
     return 201, _detail(my_dossier(user=u, pk=d.pk))
 
 
-class SupplementIn(Schema):
+class SupplementIn(InputSchema):
     note: str = ""
     document_ids: list[DbInt] = []
     expected_version: DbInt | None = None
@@ -197,7 +197,7 @@ def supplement(request: HttpRequest, dossier_id: PathId, data: Form[SupplementIn
     return _detail(my_dossier(user=request.user, pk=d.pk))
 
 
-class WithdrawIn(Schema):
+class WithdrawIn(InputSchema):
     reason: str = ""
     expected_version: DbInt | None = None
 
@@ -219,7 +219,7 @@ def document(request: HttpRequest, dossier_id: PathId, document_id: PathId) -> F
                         filename=doc.file.name.rsplit("/", 1)[-1])
 
 
-class RatingIn(Schema):
+class RatingIn(InputSchema):
     scores: dict[str, DbInt]
     comment: str = ""
 
@@ -239,7 +239,7 @@ def rate(request: HttpRequest, dossier_id: PathId, data: RatingIn) -> tuple[int,
     return 201, {"id": rating.pk}
 
 
-class FeedbackIn(Schema):
+class FeedbackIn(InputSchema):
     subject: str
     content: str
     consent_publish: bool = False
@@ -323,6 +323,14 @@ def mark_all_read(request: HttpRequest) -> dict[str, int]:
     return {"marked": nsvc.notification_mark_read(user=request.user)}
 
 
+class PreferencesIn(InputSchema):
+    email: bool
+    sms: bool
+    in_app: bool
+    push: bool
+    language: str
+
+
 class Preferences(Schema):
     email: bool
     sms: bool
@@ -337,13 +345,13 @@ def preferences(request: HttpRequest) -> Any:
 
 
 @router.put("/notification-preferences", response={200: Preferences, **ERRORS})
-def set_preferences(request: HttpRequest, data: Preferences) -> Any:
+def set_preferences(request: HttpRequest, data: PreferencesIn) -> Any:
     return nsvc.preference_update(user=request.user, email=data.email, sms=data.sms,
                                   in_app=data.in_app, push=data.push,
                                   language=data.language[:8])
 
 
-class DeviceIn(Schema):
+class DeviceIn(InputSchema):
     endpoint: str
     p256dh: str
     auth: str

@@ -32,7 +32,7 @@ from onestop.payments import services as psvc
 from onestop.payments.banks import bank_name
 from onestop.payments.models import Payment, Receipt
 
-from .base import ERRORS, PathId, citizen_auth
+from .base import ERRORS, InputSchema, PathId, citizen_auth
 
 router = Router(tags=["payments"], auth=citizen_auth)
 
@@ -42,7 +42,7 @@ Reference = Annotated[str, Field(min_length=1, max_length=40)]
 IdempotencyKey = Annotated[str, Field(min_length=1, max_length=100)]
 
 
-class PaymentIn(Schema):
+class PaymentIn(InputSchema):
     # The names a client may send (for the OpenAPI schema); whether one is available now
     # (the sandbox only while it is on) is the service's rule, providers.check_payer_choice.
     provider: Literal["vietqr", "gateway", "sandbox"] = "vietqr"

@@ -18,7 +18,7 @@ from onestop.catalog.selectors import procedure_page, procedure_search
 from onestop.core.ratelimit import client_address
 from onestop.dossiers.selectors import public_status_lookup
 
-from .base import ERRORS, decode_cursor, encode_cursor
+from .base import ERRORS, InputSchema, decode_cursor, encode_cursor
 from .ratelimit import hit
 
 router = Router(tags=["public"])
@@ -44,7 +44,10 @@ class ProcedurePage(Schema):
     next: str | None
 
 
-class DocumentOut(Schema):
+class RequiredDocumentOut(Schema):
+    """A document the procedure asks for; `id` is what POST /dossiers takes in document_ids."""
+
+    id: int
     name: str
     originals: int
     copies: int
@@ -70,13 +73,13 @@ class ProcedureDetail(ProcedureItem):
     legal_basis: str
     conditions: str
     fee_note: str
-    documents: list[DocumentOut]
+    documents: list[RequiredDocumentOut]
     fees: list[FeeOut]
     steps: list[StepOut]
     competent_agencies: list[str]
 
 
-class CatalogFilters(Schema):
+class CatalogFilters(InputSchema):
     q: str = ""
     field: str = ""
     online_level: str = ""
@@ -133,7 +136,7 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
     payload = {
         **_item(v), "version": v.number, "result": v.result_type, "legal_basis": v.legal_basis,
         "conditions": v.conditions, "fee_note": v.fee_note,
-        "documents": [{"name": _name(d), "originals": d.originals, "copies": d.copies,
+        "documents": [{"id": d.pk, "name": _name(d), "originals": d.originals, "copies": d.copies,
                        "optional": d.optional} for d in v.documents.all()],
         "fees": [{"name": f.name, "amount": f.amount, "kind": f.kind, "note": f.note}
                  for f in v.fees.all()],
@@ -161,7 +164,7 @@ class LookupOut(Schema):
     timeline: list[LookupEvent]
 
 
-class LookupIn(Schema):
+class LookupIn(InputSchema):
     code: str
     factor: str
 

@@ -26,7 +26,7 @@ from onestop.dossiers.selectors import (
     dossier_timeline,
 )
 
-from .base import ERRORS, DbInt, PathId, decode_cursor, encode_cursor, staff_auth
+from .base import ERRORS, DbInt, InputSchema, PathId, decode_cursor, encode_cursor, staff_auth
 
 router = Router(tags=["staff"], auth=staff_auth)
 PAGE = 50
@@ -49,7 +49,7 @@ class QueuePage(Schema):
     next: str | None
 
 
-class QueueIn(Schema):
+class QueueIn(InputSchema):
     tab: QueueTab = QueueTab.MINE
     status: DbInt | None = None
     q: str = ""
@@ -108,7 +108,7 @@ def dossier(request: HttpRequest, dossier_id: PathId) -> dict[str, Any]:
     return _detail(request.user, dossier_id)
 
 
-class ActionIn(Schema):
+class ActionIn(InputSchema):
     expected_version: DbInt
     reason: str = ""
     note: str = ""
@@ -154,7 +154,7 @@ def act(request: HttpRequest, dossier_id: PathId, action: str, data: ActionIn) -
     return _detail(request.user, dossier_id)
 
 
-class ReturnIn(Schema):
+class ReturnIn(InputSchema):
     expected_version: DbInt
     note: str = ""
 
