@@ -77,6 +77,20 @@ def citizen_by_identifier(identifier: str) -> User | None:
     return query.filter(is_active=True).order_by("pk").first()
 
 
+def citizen_authenticate(*, identifier: str, password: str) -> User | None:
+    """The citizen whose phone or e-mail is `identifier`, if `password` is theirs.
+
+    The password hasher runs once whether the account exists or not (a dummy hash for an
+    unknown identifier, as Django's ModelBackend does), so the answer's timing does not tell
+    which phone numbers have an account.
+    """
+    citizen = citizen_by_identifier(identifier)
+    if citizen is None:
+        User().set_password(password)
+        return None
+    return citizen if citizen.check_password(password) else None
+
+
 @transaction.atomic
 def citizen_sign_up(
     *, full_name: str, cccd: str, password: str, phone: str = "", email: str = ""

@@ -11,7 +11,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from onestop.accounts.services import citizen_by_identifier, citizen_sign_up
+from onestop.accounts.services import citizen_authenticate, citizen_sign_up
 from onestop.agencies.selectors import is_staff_member
 from onestop.core.ratelimit import client_address
 
@@ -70,8 +70,8 @@ def signup(request: HttpRequest, data: SignUp) -> tuple[int, dict[str, object]]:
              summary="Citizen sign-in with phone or e-mail and password")
 def token(request: HttpRequest, data: SignIn) -> dict[str, object]:
     _limit(request)
-    citizen = citizen_by_identifier(data.login[:254])
-    if citizen is None or not citizen.check_password(data.password[:200]):
+    citizen = citizen_authenticate(identifier=data.login[:254], password=data.password[:200])
+    if citizen is None:
         raise AuthFailed()
     return _pair(citizen, "citizen")
 
