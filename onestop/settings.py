@@ -281,7 +281,8 @@ ONESTOP_REDIS_URL = env_str("ONESTOP_REDIS_URL", "")
 # serve a page at most ONESTOP_PUBLIC_PAGE_SECONDS old.
 CACHES: dict[str, dict[str, object]]
 if ONESTOP_REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    # Django's RedisCache with one client per process (onestop/core/cache.py).
+    CACHES = {"default": {"BACKEND": "onestop.core.cache.RedisCache",
                           "LOCATION": ONESTOP_REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",

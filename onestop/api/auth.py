@@ -13,10 +13,9 @@ from ninja import Router, Schema
 
 from onestop.accounts.services import citizen_authenticate, citizen_sign_up
 from onestop.agencies.selectors import is_staff_member
-from onestop.core.ratelimit import client_address
+from onestop.core.ratelimit import client_address, hit
 
 from .base import ERRORS, InputSchema, citizen_auth, staff_auth
-from .ratelimit import hit
 from .tokens import AuthFailed, Principal, tokens_issue, tokens_refresh, tokens_revoke
 
 router = Router(tags=["auth"])

@@ -23,8 +23,8 @@ from pydantic import Field, ValidationInfo, model_validator
 from pydantic_core import PydanticCustomError
 
 from onestop.core.errors import DomainError, NotFound
+from onestop.core.ratelimit import RateLimited, hit
 
-from .ratelimit import RateLimited, hit
 from .tokens import AuthFailed, Principal, authenticate_access
 
 # Integers that reach the database stay within 64-bit range: SQLite raises OverflowError (a
@@ -156,7 +156,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 @api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
     response = error(request, 429, "rate_limited", str(exc))
-    response["Retry-After"] = "60"
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -1,4 +1,4 @@
-"""API credentials and counters: refresh-token families and database rate-limit windows."""
+"""API credentials: refresh-token families and their one-time refresh tokens."""
 
 from __future__ import annotations
 
@@ -38,13 +38,3 @@ class RefreshToken(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
-
-class RateWindow(models.Model):
-    """Requests counted per client key and fixed window, when Redis is not configured."""
-
-    key = models.CharField(max_length=200)
-    window = models.BigIntegerField()  # Unix time // window length
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_window_once")]

@@ -15,11 +15,10 @@ from ninja.errors import HttpError
 
 from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import procedure_page, procedure_search
-from onestop.core.ratelimit import client_address
+from onestop.core.ratelimit import hit, lookup_key
 from onestop.dossiers.selectors import public_status_lookup
 
 from .base import ERRORS, InputSchema, decode_cursor, encode_cursor
-from .ratelimit import hit
 
 router = Router(tags=["public"])
 
@@ -173,7 +172,8 @@ class LookupIn(InputSchema):
             summary="Public status of a dossier: its code and the last 4 digits of the "
                     "applicant's phone or CCCD")
 def lookup(request: HttpRequest, params: Query[LookupIn]) -> dict[str, object]:
-    hit(key=f"lookup:{client_address(request)}", limit=settings.ONESTOP_LOOKUP_RATE_LIMIT,
+    # The same key as the lookup page's: one allowance per address for both.
+    hit(key=lookup_key(request, scope="lookup"), limit=settings.ONESTOP_LOOKUP_RATE_LIMIT,
         window_seconds=settings.ONESTOP_LOOKUP_RATE_WINDOW)
     result = public_status_lookup(code=params.code[:40], factor=params.factor[:8])
     if result is None:  # unknown code and wrong factor: the very same answer

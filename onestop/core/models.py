@@ -102,3 +102,15 @@ class PeriodicRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "slot"], name="periodic_run_once")]
+
+
+class RateWindow(models.Model):
+    """Events counted per key and fixed window when Redis is not configured (core.ratelimit)."""
+
+    key = models.CharField(max_length=200)
+    window = models.BigIntegerField()  # Unix time // window length
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"],
+                                               name="core_rate_window_once")]

@@ -146,7 +146,7 @@ def test_rate_limits_count_in_redis_when_configured(city, settings):
     codes = [client.get("/api/v1/lookup", {"code": "X", "factor": "1234"}).status_code
              for _ in range(3)]
     assert codes == [404, 404, 429]
-    from onestop.api.models import RateWindow
+    from onestop.core.models import RateWindow
 
     assert not RateWindow.objects.exists()  # nothing counted in the database
 
