@@ -293,6 +293,24 @@ ONESTOP_API_REFRESH_DAYS = env_int("ONESTOP_API_REFRESH_DAYS", 30)
 ONESTOP_API_RATE_LIMIT = env_int("ONESTOP_API_RATE_LIMIT", 600)
 ONESTOP_API_RATE_WINDOW = env_int("ONESTOP_API_RATE_WINDOW", 60)
 ONESTOP_API_AUTH_RATE_LIMIT = env_int("ONESTOP_API_AUTH_RATE_LIMIT", 20)
+# Sign-in, password reset and sign-up throttles (accounts.throttle, docs/security.md): this
+# many failed sign-ins per account / per address within the window, reset requests per e-mail
+# / per address, sign-ups per address, lock out for ONESTOP_THROTTLE_LOCKOUT seconds; 0 = off.
+# The address limits are higher: many people share one address behind a carrier's NAT.
+ONESTOP_THROTTLE_SIGNIN_ACCOUNT = env_int("ONESTOP_THROTTLE_SIGNIN_ACCOUNT", 5)
+ONESTOP_THROTTLE_SIGNIN_ADDRESS = env_int("ONESTOP_THROTTLE_SIGNIN_ADDRESS", 30)
+ONESTOP_THROTTLE_SIGNIN_WINDOW = env_int("ONESTOP_THROTTLE_SIGNIN_WINDOW", 15 * 60)
+ONESTOP_THROTTLE_RESET_ACCOUNT = env_int("ONESTOP_THROTTLE_RESET_ACCOUNT", 3)
+ONESTOP_THROTTLE_RESET_ADDRESS = env_int("ONESTOP_THROTTLE_RESET_ADDRESS", 10)
+ONESTOP_THROTTLE_RESET_WINDOW = env_int("ONESTOP_THROTTLE_RESET_WINDOW", 3600)
+ONESTOP_THROTTLE_SIGNUP_ADDRESS = env_int("ONESTOP_THROTTLE_SIGNUP_ADDRESS", 20)
+ONESTOP_THROTTLE_SIGNUP_WINDOW = env_int("ONESTOP_THROTTLE_SIGNUP_WINDOW", 3600)
+ONESTOP_THROTTLE_LOCKOUT = env_int("ONESTOP_THROTTLE_LOCKOUT", 15 * 60)
+for _name in ("ONESTOP_THROTTLE_SIGNIN_WINDOW", "ONESTOP_THROTTLE_RESET_WINDOW",
+              "ONESTOP_THROTTLE_SIGNUP_WINDOW", "ONESTOP_THROTTLE_LOCKOUT",
+              "ONESTOP_LOOKUP_RATE_WINDOW", "ONESTOP_API_RATE_WINDOW"):
+    if globals()[_name] < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1 (seconds)")
 # e-ID sign-in (OpenID Connect, authorization code + PKCE): empty discovery URL = off.
 ONESTOP_OIDC_DISCOVERY_URL = env_str("ONESTOP_OIDC_DISCOVERY_URL", "")
 ONESTOP_OIDC_CLIENT_ID = env_str("ONESTOP_OIDC_CLIENT_ID", "")

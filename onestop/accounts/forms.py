@@ -14,12 +14,45 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import is_staff_member
+from onestop.core.ratelimit import client_address
 
 from .models import User
 from .services import SignUpRefused, citizen_by_identifier, citizen_sign_up, citizens
+from .throttle import Scope, Throttled, throttled_request, throttled_sign_in
 
 
-class StaffAuthenticationForm(AuthenticationForm):
+def _address(request: Any) -> str:
+    return client_address(request) if request is not None else "unknown"
+
+
+class ThrottledSignIn(AuthenticationForm):
+    """Sign-in refused while the account or the address is locked out (accounts.throttle);
+    a wrong password counts against both."""
+
+    def username_for(self, login: str) -> str:
+        """The username authenticate() checks for this login."""
+        return login
+
+    def clean(self) -> dict[str, Any]:
+        login = self.cleaned_data.get("username", "")
+        password = self.cleaned_data.get("password")
+        if login and password:
+            try:
+                # Unknown logins still go through authenticate() (the hasher runs once), so
+                # the answer takes as long whether the account exists or not.
+                self.user_cache = throttled_sign_in(
+                    address=_address(self.request), login=login,
+                    check=lambda: authenticate(self.request, username=self.username_for(login),
+                                               password=password))
+            except Throttled as exc:
+                raise ValidationError(str(exc), code="throttled") from exc
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
+
+
+class StaffAuthenticationForm(ThrottledSignIn):
     """The back office's sign-in: only accounts holding a staff role (Membership)."""
 
     def confirm_login_allowed(self, user: Any) -> None:
@@ -32,7 +65,7 @@ class StaffAuthenticationForm(AuthenticationForm):
             )
 
 
-class CitizenLoginForm(AuthenticationForm):
+class CitizenLoginForm(ThrottledSignIn):
     """Phone number or e-mail address, and password."""
 
     username = forms.CharField(
@@ -47,19 +80,9 @@ class CitizenLoginForm(AuthenticationForm):
         "staff": _("Staff accounts cannot sign in here. Use the back office."),
     }
 
-    def clean(self) -> dict[str, Any]:
-        identifier = self.cleaned_data.get("username", "")
-        password = self.cleaned_data.get("password")
-        if identifier and password:
-            citizen = citizen_by_identifier(identifier)
-            # Unknown identifiers still go through authenticate() (the hasher runs once),
-            # so the answer takes as long whether the account exists or not.
-            username = citizen.username if citizen else identifier
-            self.user_cache = authenticate(self.request, username=username, password=password)
-            if self.user_cache is None:
-                raise self.get_invalid_login_error()
-            self.confirm_login_allowed(self.user_cache)
-        return self.cleaned_data
+    def username_for(self, login: str) -> str:
+        citizen = citizen_by_identifier(login)
+        return citizen.username if citizen else login
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
@@ -68,6 +91,10 @@ class CitizenLoginForm(AuthenticationForm):
 
 
 class CitizenSignUpForm(forms.Form):
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
     full_name = forms.CharField(label=_("Full name"), max_length=200,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
     cccd = forms.CharField(
@@ -105,8 +132,14 @@ class CitizenSignUpForm(forms.Form):
         return data
 
     def save(self) -> User | None:
-        """Create the account through the service; its refusals become field errors."""
+        """Create the account through the service; its refusals become field errors. Each
+        sign-up that reaches the service counts against the address (accounts.throttle)."""
         data = self.cleaned_data
+        try:
+            throttled_request(Scope.SIGN_UP, address=_address(self.request))
+        except Throttled as exc:
+            self.add_error(None, str(exc))
+            return None
         try:
             return citizen_sign_up(
                 full_name=data["full_name"], cccd=data["cccd"], password=data["password1"],
@@ -118,7 +151,25 @@ class CitizenSignUpForm(forms.Form):
 
 
 class CitizenPasswordResetForm(PasswordResetForm):
-    """Reset links go to citizens only: staff passwords are managed by their agency."""
+    """Reset links go to citizens only: staff passwords are managed by their agency.
+
+    Each request counts against the e-mail address asked for and against the client's
+    address, whether an account has that e-mail or not (accounts.throttle)."""
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        email = (data.get("email") or "").strip().lower()
+        if email:
+            try:
+                throttled_request(Scope.PASSWORD_RESET, address=_address(self.request),
+                                  account=f"email:{email}", label=email)
+            except Throttled as exc:
+                raise ValidationError(str(exc), code="throttled") from exc
+        return data
 
     def get_users(self, email: str) -> Iterator[Any]:
         for user in citizens().filter(email__iexact=email, is_active=True):

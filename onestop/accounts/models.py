@@ -1,3 +1,6 @@
+from typing import Any
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,3 +44,47 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.get_full_name() or self.username
+
+
+class Lockout(models.Model):
+    """Sign-in, password reset or sign-up refused for a while to one account or address.
+
+    One row per (scope, by, key), updated in place each time the key is locked again; every
+    lock and every lift is also an audit event, so the history lives in the audit log.
+    """
+
+    class Scope(models.TextChoices):
+        SIGN_IN = "sign_in", _("sign-in")
+        PASSWORD_RESET = "password_reset", _("password reset")
+        SIGN_UP = "sign_up", _("sign-up")
+
+    class By(models.TextChoices):
+        ACCOUNT = "account", _("account")
+        ADDRESS = "address", _("address")
+
+    scope = models.CharField(_("what"), max_length=20, choices=Scope.choices)
+    by = models.CharField(_("for"), max_length=10, choices=By.choices)
+    # "user:12", "login:0912345678" or "email:a@b.vn" for accounts; the IP for addresses.
+    key = models.CharField(_("key"), max_length=200)
+    label = models.CharField(_("account or address"), max_length=254)
+    attempts = models.PositiveIntegerField(_("attempts counted"), default=0)
+    locked_at = models.DateTimeField(_("locked at"))
+    until = models.DateTimeField(_("locked until"))
+    lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
+    lifted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+",
+                                  verbose_name=_("lifted by"))
+
+    class Meta:
+        ordering = ["-locked_at"]
+        verbose_name = _("lock-out")
+        verbose_name_plural = _("lock-outs")
+        constraints = [models.UniqueConstraint(fields=["scope", "by", "key"],
+                                               name="lockout_once_per_key")]
+        indexes = [models.Index(fields=["key", "until"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_scope_display()}: {self.label}"
+
+    def is_active(self, now: Any) -> bool:
+        return self.lifted_at is None and self.until > now

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from onestop.accounts.services import citizen_authenticate, citizen_sign_up
+from onestop.accounts.throttle import Scope, throttled_request, throttled_sign_in
 from onestop.agencies.selectors import is_staff_member
 from onestop.core.ratelimit import client_address, hit
 
@@ -59,6 +60,7 @@ def _pair(user: object, audience: str) -> dict[str, object]:
 @router.post("/signup", response={201: TokenOut, **ERRORS}, summary="Create a citizen account")
 def signup(request: HttpRequest, data: SignUp) -> tuple[int, dict[str, object]]:
     _limit(request)
+    throttled_request(Scope.SIGN_UP, address=client_address(request))
     user = citizen_sign_up(full_name=data.full_name[:200], cccd=data.cccd[:20],
                            password=data.password[:200], phone=data.phone[:30],
                            email=data.email[:254])
@@ -69,7 +71,10 @@ def signup(request: HttpRequest, data: SignUp) -> tuple[int, dict[str, object]]:
              summary="Citizen sign-in with phone or e-mail and password")
 def token(request: HttpRequest, data: SignIn) -> dict[str, object]:
     _limit(request)
-    citizen = citizen_authenticate(identifier=data.login[:254], password=data.password[:200])
+    login, password = data.login[:254], data.password[:200]
+    citizen = throttled_sign_in(
+        address=client_address(request), login=login,
+        check=lambda: citizen_authenticate(identifier=login, password=password))
     if citizen is None:
         raise AuthFailed()
     return _pair(citizen, "citizen")
@@ -79,7 +84,10 @@ def token(request: HttpRequest, data: SignIn) -> dict[str, object]:
              summary="Staff sign-in with username and password")
 def staff_token(request: HttpRequest, data: SignIn) -> dict[str, object]:
     _limit(request)
-    user = authenticate(request, username=data.login[:150], password=data.password[:200])
+    login, password = data.login[:150], data.password[:200]
+    user = throttled_sign_in(
+        address=client_address(request), login=login,
+        check=lambda: authenticate(request, username=login, password=password))
     if user is None or not is_staff_member(user=user):
         raise AuthFailed()
     return _pair(user, "staff")

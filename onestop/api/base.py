@@ -155,7 +155,7 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
-    response = error(request, 429, "rate_limited", str(exc))
+    response = error(request, 429, _code_of(exc), str(exc))  # rate_limited or throttled
     response["Retry-After"] = str(exc.retry_after)
     return response
 

@@ -2,7 +2,8 @@
 
 Every operation gets generated requests (valid and invalid) through the Django WSGI app,
 once with the right token for its part of the API and once without any; about 1,500
-requests in all. Rate limits are off here so the generated input reaches the endpoints.
+requests in all. Rate limits and sign-in throttles are off here so the generated input
+reaches the endpoints.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ def tokens(city, settings, tmp_path) -> dict[str, str]:
     settings.ONESTOP_API_RATE_LIMIT = 0
     settings.ONESTOP_API_AUTH_RATE_LIMIT = 0
     settings.ONESTOP_LOOKUP_RATE_LIMIT = 0
+    for name in ("SIGNIN_ACCOUNT", "SIGNIN_ADDRESS", "SIGNUP_ADDRESS"):
+        setattr(settings, f"ONESTOP_THROTTLE_{name}", 0)
     settings.MEDIA_ROOT = tmp_path / "media"
     citizen = citizen_sign_up(full_name="Nguyễn Văn An", cccd="092090001234",
                               password="mat-khau-rat-dai-2026", phone="0912345678")

@@ -26,7 +26,7 @@ def _next_or_home(request: HttpRequest) -> str:
 
 
 def sign_up(request: HttpRequest) -> HttpResponse:
-    form = CitizenSignUpForm(request.POST or None)
+    form = CitizenSignUpForm(request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         if user is not None:
@@ -70,6 +70,9 @@ class CitizenPasswordResetView(auth_views.PasswordResetView):
     email_template_name = "portal/account/password_reset_email.txt"
     subject_template_name = "portal/account/password_reset_subject.txt"
     success_url = reverse_lazy("portal:password_reset_done")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}  # for the throttle
 
 
 class CitizenPasswordResetDoneView(auth_views.PasswordResetDoneView):
