@@ -89,3 +89,16 @@ def token_signing(signing, _softhsm_token, monkeypatch) -> Signing:
     monkeypatch.setenv("ONESTOP_TEST_TOKEN_PIN", TEST_TOKEN_PIN)
     signing.token = _softhsm_token
     return signing
+
+
+@pytest.fixture(scope="session")
+def _audit_key_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("audit-key")
+
+
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings, tmp_path, _audit_key_dir):
+    # Each test database is its own audit chain: its checkpoints go to a file of its own, never
+    # to the data directory's (core.checkpoints), signed with a key made once per run.
+    settings.ONESTOP_AUDIT_CHECKPOINT_FILE = str(tmp_path / "audit-checkpoints.jsonl")
+    settings.ONESTOP_AUDIT_SIGNING_KEY = str(_audit_key_dir / "audit-signing-key.pem")

@@ -306,9 +306,20 @@ ONESTOP_THROTTLE_RESET_WINDOW = env_int("ONESTOP_THROTTLE_RESET_WINDOW", 3600)
 ONESTOP_THROTTLE_SIGNUP_ADDRESS = env_int("ONESTOP_THROTTLE_SIGNUP_ADDRESS", 20)
 ONESTOP_THROTTLE_SIGNUP_WINDOW = env_int("ONESTOP_THROTTLE_SIGNUP_WINDOW", 3600)
 ONESTOP_THROTTLE_LOCKOUT = env_int("ONESTOP_THROTTLE_LOCKOUT", 15 * 60)
+# Audit checkpoints (core.checkpoints, docs/operations.md §6): the chain head signed with an
+# Ed25519 key kept in a file (never in the database; created on first use), appended to a
+# file that operators copy off the machine, every interval (seconds) when events were added.
+ONESTOP_AUDIT_SIGNING_KEY = env_str("ONESTOP_AUDIT_SIGNING_KEY",
+                                    str(DATA_DIR / "audit-signing-key.pem"))
+# One file per database by default, so a demo, a benchmark and production never mix theirs.
+_database_label = Path(str(DATABASES["default"]["NAME"])).stem or "default"
+ONESTOP_AUDIT_CHECKPOINT_FILE = env_str(
+    "ONESTOP_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / f"audit-checkpoints-{_database_label}.jsonl"))
+ONESTOP_AUDIT_CHECKPOINT_INTERVAL = env_int("ONESTOP_AUDIT_CHECKPOINT_INTERVAL", 300)
 for _name in ("ONESTOP_THROTTLE_SIGNIN_WINDOW", "ONESTOP_THROTTLE_RESET_WINDOW",
               "ONESTOP_THROTTLE_SIGNUP_WINDOW", "ONESTOP_THROTTLE_LOCKOUT",
-              "ONESTOP_LOOKUP_RATE_WINDOW", "ONESTOP_API_RATE_WINDOW"):
+              "ONESTOP_LOOKUP_RATE_WINDOW", "ONESTOP_API_RATE_WINDOW",
+              "ONESTOP_AUDIT_CHECKPOINT_INTERVAL"):
     if globals()[_name] < 1:
         raise ImproperlyConfigured(f"{_name} must be at least 1 (seconds)")
 # e-ID sign-in (OpenID Connect, authorization code + PKCE): empty discovery URL = off.

@@ -60,7 +60,7 @@ class Lockout(models.Model):
 
     class By(models.TextChoices):
         ACCOUNT = "account", _("account")
-        ADDRESS = "address", _("address")
+        ADDRESS = "address", _("IP address")
 
     scope = models.CharField(_("what"), max_length=20, choices=Scope.choices)
     by = models.CharField(_("for"), max_length=10, choices=By.choices)

@@ -81,6 +81,7 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     problem: str = ""
+    note: str = ""
 
 
 def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
@@ -93,8 +94,10 @@ def _iter_events(batch: int = 2000) -> Iterator[AuditEvent]:
         last = chunk[-1].seq
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain from the start; report the first event that does not fit."""
+def audit_verify(*, checkpoints: bool = True, files: Any = None, public_keys: Any = None
+                 ) -> VerifyResult:
+    """Walk the chain from the start; report the first event that does not fit. Then check
+    the latest signed checkpoint (core.checkpoints), which catches a cut tail."""
     prev_hash = GENESIS
     expected_seq = 1
     checked = 0
@@ -119,4 +122,13 @@ def audit_verify() -> VerifyResult:
         return VerifyResult(
             False, checked, checked + 1, f"the chain head says {head.seq} events exist"
         )
+    if checkpoints:
+        from .checkpoints import checkpoints_verify
+
+        anchored = checkpoints_verify(files=files, public_keys=public_keys)
+        if not anchored.ok:
+            return VerifyResult(False, checked, anchored.broken_seq, anchored.problem)
+        note = (f"latest checkpoint: event #{anchored.latest.seq} at {anchored.latest.at}"
+                if anchored.latest else anchored.problem)
+        return VerifyResult(True, checked, note=note)
     return VerifyResult(True, checked)

@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('scope', models.CharField(choices=[('sign_in', 'sign-in'), ('password_reset', 'password reset'), ('sign_up', 'sign-up')], max_length=20, verbose_name='what')),
-                ('by', models.CharField(choices=[('account', 'account'), ('address', 'address')], max_length=10, verbose_name='for')),
+                ('by', models.CharField(choices=[('account', 'account'), ('address', 'IP address')], max_length=10, verbose_name='for')),
                 ('key', models.CharField(max_length=200, verbose_name='key')),
                 ('label', models.CharField(max_length=254, verbose_name='account or address')),
                 ('attempts', models.PositiveIntegerField(default=0, verbose_name='attempts counted')),

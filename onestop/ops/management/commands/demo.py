@@ -96,6 +96,8 @@ class Command(BaseCommand):
         connections.close_all()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
+        # The checkpoints sign the deleted audit log's head; the new log starts its own.
+        Path(settings.ONESTOP_AUDIT_CHECKPOINT_FILE).unlink(missing_ok=True)
         self.stdout.write(_("Deleted %(path)s.") % {"path": path})
 
     def _start_worker(self) -> subprocess.Popen[bytes]:
