@@ -25,6 +25,19 @@ from onestop.catalog.models import Procedure as ProcedureModel
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+def database_url() -> str:
+    """DATABASE_URL of the database this process uses now (the test database in a test),
+    for a subprocess (a real worker, a second server process) that must share it."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}")
+
+
 def vn(*args: int) -> datetime.datetime:
     """An aware moment in Vietnam time: vn(2026, 3, 2, 8) is 08:00 on 2 March 2026."""
     return datetime.datetime(*args, tzinfo=VN)  # type: ignore[misc]

@@ -4,6 +4,11 @@ A channel's `send` raises `DeliveryError` on failure (the task retries with back
 `PermanentFailure` when retrying cannot help (a push subscription that no longer exists).
 SMS goes through a provider registry of its own: a console provider for local use and an
 HTTP provider that posts JSON to the gateway the city contracts.
+
+Every send carries the delivery's message id (`Delivery.message_id`, the same on every
+attempt), so that a message sent again after a worker died mid-send is recognised where the
+channel allows it: the SMS gateway gets it as `Idempotency-Key` and in the body, an e-mail as
+its Message-ID, a push message as its Topic and its notification tag (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from typing import Protocol
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 from .models import ChannelName, Delivery, Notification, PushSubscription
 
@@ -45,16 +50,25 @@ class EmailChannel:
         if not delivery.address:
             raise PermanentFailure("no e-mail address")
         body = delivery.body + (f"\n\n{delivery.link}" if delivery.link else "")
+        # SMTP has no idempotency: a message sent again is delivered again. A fixed
+        # Message-ID lets mail systems that de-duplicate by it (many do) show it once.
+        message = EmailMessage(delivery.subject, body, None, [delivery.address],
+                               headers={"Message-ID": f"<{delivery.message_id}@{_mail_domain()}>"})
         try:
-            send_mail(delivery.subject, body, None, [delivery.address], fail_silently=False)
+            message.send(fail_silently=False)
         except Exception as exc:  # SMTP and socket errors alike: retry later
             raise DeliveryError(f"e-mail: {exc}") from exc
 
 
 # ---- SMS ------------------------------------------------------------------------------------
 
+def _mail_domain() -> str:
+    sender = settings.DEFAULT_FROM_EMAIL
+    return sender.rpartition("@")[2].strip(" >") or "localhost"
+
+
 class SmsProvider(Protocol):
-    def send(self, *, to: str, text: str) -> None: ...
+    def send(self, *, to: str, text: str, message_id: str) -> None: ...
 
 
 class ConsoleSmsProvider:
@@ -62,17 +76,20 @@ class ConsoleSmsProvider:
 
     sent: list[tuple[str, str]] = []  # kept for inspection in a shell session
 
-    def send(self, *, to: str, text: str) -> None:
-        logger.info("SMS to %s: %s", to, text)
+    def send(self, *, to: str, text: str, message_id: str) -> None:
+        logger.info("SMS %s to %s: %s", message_id, to, text)
         ConsoleSmsProvider.sent.append((to, text))
         del ConsoleSmsProvider.sent[:-100]
 
 
 class HttpSmsProvider:
-    """POSTs {"to", "text", "sender"} as JSON with a bearer token to a configurable endpoint.
+    """POSTs {"id", "to", "text", "sender"} as JSON with a bearer token to a configurable
+    endpoint, with the message id also as the `Idempotency-Key` header.
 
-    Most Vietnamese SMS gateways (brandname SMS) take one JSON request per message; a
-    gateway with another shape gets its own small provider class in this registry.
+    Most Vietnamese SMS gateways (brandname SMS) take one JSON request per message, and many
+    take a client message id they use to drop a message sent twice; a gateway with another
+    shape gets its own small provider class in this registry, which maps the id to the
+    gateway's field.
     """
 
     def __init__(self, *, url: str, token: str, sender: str, timeout: float) -> None:
@@ -80,10 +97,12 @@ class HttpSmsProvider:
             raise ImproperlyConfigured("ONESTOP_SMS_HTTP_URL must be set for the HTTP provider")
         self.url, self.token, self.sender, self.timeout = url, token, sender, timeout
 
-    def send(self, *, to: str, text: str) -> None:
-        payload = json.dumps({"to": to, "text": text, "sender": self.sender}).encode()
+    def send(self, *, to: str, text: str, message_id: str) -> None:
+        payload = json.dumps({"id": message_id, "to": to, "text": text,
+                              "sender": self.sender}).encode()
         request = urllib.request.Request(self.url, data=payload, method="POST", headers={
             "Content-Type": "application/json", "Authorization": f"Bearer {self.token}",
+            "Idempotency-Key": message_id,
         })
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
@@ -125,7 +144,8 @@ class SmsChannel:
     def send(self, delivery: Delivery) -> None:
         if not delivery.address:
             raise PermanentFailure("no phone number")
-        sms_provider().send(to=delivery.address, text=f"{delivery.subject}: {delivery.body}")
+        sms_provider().send(to=delivery.address, text=f"{delivery.subject}: {delivery.body}",
+                            message_id=delivery.message_id)
 
 
 # ---- in-app feed ----------------------------------------------------------------------------
@@ -161,8 +181,12 @@ class PushChannel:
         subscription = PushSubscription.objects.filter(pk=delivery.address or 0).first()
         if subscription is None:
             raise PermanentFailure("the device was unregistered")
+        # The tag makes a browser replace, not add, a notification shown twice; the Topic
+        # (RFC 8030 §5.4, at most 32 URL-safe characters) makes the push service replace a
+        # copy it has not delivered yet.
         data = json.dumps({"title": delivery.subject, "body": delivery.body,
-                           "url": delivery.link}, ensure_ascii=False)
+                           "url": delivery.link, "tag": delivery.message_id},
+                          ensure_ascii=False)
         try:
             webpush(
                 subscription_info={"endpoint": subscription.endpoint,
@@ -171,6 +195,7 @@ class PushChannel:
                 data=data, vapid_private_key=vapid,
                 vapid_claims={"sub": settings.ONESTOP_VAPID_SUBJECT},
                 timeout=settings.ONESTOP_NOTIFY_TIMEOUT, ttl=24 * 3600,
+                headers={"Topic": delivery.message_id.replace("-", "")[-32:]},
             )
         except WebPushException as exc:
             status = getattr(exc.response, "status_code", None)

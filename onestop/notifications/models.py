@@ -9,6 +9,8 @@ notify each recipient at most once per channel, however often the code that reco
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -89,6 +91,13 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient} ({self.channel})"
+
+    @property
+    def message_id(self) -> str:
+        """The same on every attempt, and unique across databases (the row's creation time
+        is in it): what providers use to drop a message sent twice."""
+        stamp = f"{self.pk}|{self.created_at.isoformat()}|{self.event_key}|{self.channel}"
+        return f"onestop-{self.pk}-{hashlib.sha256(stamp.encode()).hexdigest()[:12]}"
 
 
 class Notification(models.Model):

@@ -11,10 +11,10 @@ import sys
 import uuid
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from onestop.core import ratelimit
+from onestop.testing import database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -52,15 +52,6 @@ def test_the_lookup_page_and_the_api_share_one_allowance(city, settings, redis_u
     assert 0 < int(refused["Retry-After"]) <= settings.ONESTOP_LOOKUP_RATE_WINDOW
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}")
-
-
 COUNT_IN_ANOTHER_PROCESS = """
 import json, django
 django.setup()
@@ -71,6 +62,7 @@ print(json.dumps([lookup_over_limit(request, scope="lookup") for _ in range(3)])
 """
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("redis_url", BACKENDS)
 def test_another_server_process_counts_against_the_same_allowance(settings, redis_url):
@@ -80,7 +72,7 @@ def test_another_server_process_counts_against_the_same_allowance(settings, redi
     request = Client(REMOTE_ADDR=address).get("/").wsgi_request
     here = [ratelimit.lookup_over_limit(request, scope="lookup") for _ in range(3)]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onestop.settings",
-           "DATABASE_URL": _database_url(), "ONESTOP_REDIS_URL": redis_url,
+           "DATABASE_URL": database_url(), "ONESTOP_REDIS_URL": redis_url,
            "ONESTOP_LOOKUP_RATE_LIMIT": "5"}
     done = subprocess.run([sys.executable, "-c", COUNT_IN_ANOTHER_PROCESS.format(
         address=address)], env=env, capture_output=True, text=True, timeout=120)

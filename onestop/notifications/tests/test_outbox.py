@@ -129,7 +129,7 @@ def test_failures_are_retried_with_exponential_backoff_then_given_up(city, citiz
     def broken(*args, **kwargs):
         raise OSError("SMTP server down")
 
-    monkeypatch.setattr("onestop.notifications.channels.send_mail", broken)
+    monkeypatch.setattr("onestop.notifications.channels.EmailMessage.send", broken)
     now = timezone.now()
     waits = []
     for _attempt in range(3):
