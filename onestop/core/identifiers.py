@@ -32,7 +32,7 @@ _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
 def normalise_tax_code(value: str) -> str:
     """An enterprise code (mã số doanh nghiệp), which is its tax code: 10 digits, a branch or
     dependent unit adds "-NNN" (Law on Enterprises 2020 Art. 29; Law on Tax Administration
-    2019 Art. 30; DOMAIN §13). Spaces are dropped; the check digit is not verified
+    2019 Art. 30; docs/domain.md §13). Spaces are dropped; the check digit is not verified
     (its algorithm is not published in a source we could confirm: docs/legal-rules.md)."""
     compact = re.sub(r"\s", "", value or "")
     if len(compact) == 13 and compact.isdigit():

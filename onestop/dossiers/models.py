@@ -98,7 +98,7 @@ class Dossier(models.Model):
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     # An organisation: its name is applicant_name and its head office applicant_address; it
-    # files through its legal representative or a person they authorised (DOMAIN §13).
+    # files through its legal representative or a person they authorised (docs/domain.md §13).
     applicant_kind = models.CharField(_("applicant is"), max_length=12,
                                       choices=ApplicantKind.choices,
                                       default=ApplicantKind.INDIVIDUAL)

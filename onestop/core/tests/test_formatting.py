@@ -36,8 +36,8 @@ def test_moments_are_written_in_vietnam_time_whatever_the_zone():
     assert short_moment(utc) == "06:30 02/03/2026"
     assert short_date(utc) == "02/03/2026"
     assert short_date(datetime.date(2026, 3, 2)) == "02/03/2026"
-    assert time_words(utc) == "06 giờ 30 phút, ngày 02 tháng 03 năm 2026"
-    assert date_words(utc) == "ngày 02 tháng 03 năm 2026"
+    assert time_words(utc) == "06 giờ 30 phút, ngày 02 tháng 3 năm 2026"
+    assert date_words(utc) == "ngày 02 tháng 3 năm 2026"
     assert short_moment(None) == short_date(None) == ""
 
 

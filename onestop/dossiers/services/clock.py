@@ -1,6 +1,6 @@
 """The legal clock: stopping it, starting it again, and moving the due moments.
 
-The one home of the pause rules (DOMAIN §6):
+The one home of the pause rules (docs/domain.md §6):
 
 - A period counts in working time from the receipt of a complete dossier.
 - A supplement request stops the clock until the documents arrive (form 02 states the

@@ -76,7 +76,7 @@ def _validate_applicant(a: Applicant) -> Applicant:
     if not a.representative.strip():
         raise ValidationFailed(_("Give the organisation's legal representative."))
     filer = a.filer_name.strip()
-    # DOMAIN §13: a business files through its legal representative or an authorised person.
+    # docs/domain.md §13: a business files through its legal representative or an authorised person.
     if filer and fold(filer) != fold(a.representative) and not a.authorisation.strip():
         raise ValidationFailed(_("A person filing for the organisation who is not its legal "
                                  "representative needs an authorisation document."))

@@ -1,4 +1,4 @@
-"""Businesses file too (Decision 766: "for citizens and businesses"; DOMAIN §13)."""
+"""Businesses file too (Decision 766: "for citizens and businesses"; docs/domain.md §13)."""
 
 import pytest
 
