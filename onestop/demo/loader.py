@@ -508,7 +508,11 @@ class Simulator:
                 t = (self.later(cal, t, 20 * 60, 3 * HOUR) if rng.random() < 0.75
                      else self.later(cal, t, int(1.2 * cal.day_seconds), 2 * cal.day_seconds))
                 yield t
-                svc.apology_sign(letter_id=letter.pk, leader=leader, at=t)
+                # A leader signing late picks a new appointment still ahead of them: the
+                # service refuses one already past (as it would refuse the leader).
+                ahead = cal.add_seconds(t, cal.days_to_seconds(1))
+                svc.apology_sign(letter_id=letter.pk, leader=leader, at=t,
+                                 new_appointment=max(letter.proposed_appointment_at, ahead))
         factor = rng.uniform(1.15, 1.8) if p.late and not p.apology else rng.uniform(0.15, 0.9)
         t = self.later(cal, t, review_secs * factor * 0.9, review_secs * factor)
         yield t

@@ -93,3 +93,11 @@ def test_demo_shows_a_timely_apology_a_late_dossier_counted_late_and_a_business(
                  pdf.render_tracking_register(agency=returned.receiving_agency,
                                               start=NOW.date().replace(day=1), end=NOW.date())):
         assert data.startswith(b"%PDF-")
+
+
+def test_the_full_demo_loads_on_a_day_when_a_leader_signs_an_apology_late():
+    # `onestop demo` on 2 December 2026 failed: a leader signing a day late was handed the
+    # proposed appointment, already past by then, and the service refused it.
+    result = demo_load(size=300, now=vn(2026, 12, 2, 7, 50))
+    assert result.loaded and result.dossiers == 300
+    assert audit_verify().ok
