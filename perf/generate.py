@@ -263,7 +263,7 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
         version, applicant_name, applicant_id_number, applicant_phone, applicant_email,
         applicant_address, applicant_id, filed_by_id, note, submitted_at, received_at,
         original_appointment_at, appointment_at, paused_at, finished_at, returned_at,
-        current_step_id, current_role, supplement_count, due_soon_flagged_at,
+        current_step_id, "current_role", supplement_count, due_soon_flagged_at,
         overdue_flagged_at, updated_at
     )
     SELECT %(dbase)s + u.i,
@@ -315,7 +315,7 @@ def _copy_current_step(*, n: int, dbase: int) -> None:
     with connection.cursor() as c:
         c.execute(
             f"""UPDATE {_table(Dossier)} d SET current_agency_id = s.agency_id,
-                       current_role = s.role, current_assignee_id = s.assignee_id
+                       "current_role" = s.role, current_assignee_id = s.assignee_id
                 FROM {_table(DossierStep)} s
                 WHERE s.id = d.current_step_id
                   AND d.id > %(dbase)s AND d.id <= %(dbase)s + %(n)s""",
