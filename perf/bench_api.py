@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -119,10 +120,13 @@ def main() -> None:
             env=env, cwd=ROOT)
         try:
             base = f"http://127.0.0.1:{port}"
-            for _ in range(100):
+            # Ready when a worker answers, not when the master listens: on a busy machine
+            # the workers boot seconds later, and a short round would measure nothing.
+            for _ in range(600):
                 try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
+                    with urllib.request.urlopen(f"{base}/perf/api/bare", timeout=2) as r:
+                        if r.status == 200:
+                            break
                 except OSError:
                     time.sleep(0.1)
             urls = {

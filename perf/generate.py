@@ -203,7 +203,7 @@ def _load_temp_tables(world: dict[str, Any]) -> None:
 
 
 def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -> int:
-    from onestop.dossiers.models import Dossier
+    from onestop.dossiers.models import ApplicantKind, Dossier, ResultDelivery
 
     centre = world["centre"].id
     c1, c2 = (a.id for a in world["communes"])
@@ -264,7 +264,9 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
         applicant_address, applicant_id, filed_by_id, note, submitted_at, received_at,
         original_appointment_at, appointment_at, paused_at, finished_at, returned_at,
         current_step_id, "current_role", supplement_count, due_soon_flagged_at,
-        overdue_flagged_at, updated_at
+        overdue_flagged_at, updated_at, applicant_kind, applicant_tax_code,
+        applicant_representative, filer_name, filer_id_number, authorisation, result_delivery,
+        legal_due_at
     )
     SELECT %(dbase)s + u.i,
            CASE WHEN u.seq IS NOT NULL THEN a.code || '-'
@@ -294,7 +296,10 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
            CASE WHEN u.status = 5 OR (u.status = 10 AND u.h2 %% 20 = 0) THEN 1 ELSE 0 END,
            NULL,
            CASE WHEN u.status IN (2, 4, 6) AND u.appointment_at < now() THEN u.appointment_at END,
-           COALESCE(u.finished_at, u.received_at, u.submitted_at)
+           COALESCE(u.finished_at, u.received_at, u.submitted_at),
+           %(individual)s, '', '', '', '', '', %(counter)s,
+           -- The legal due moment: the receipt slip's appointment (no apology moves it).
+           u.appointment_at
     FROM u
     JOIN agencies_agency a ON a.id = u.receiving_id
     LEFT JOIN perf_staff off ON off.agency_id = u.receiving_id AND off.role = 'officer'
@@ -304,6 +309,7 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
             "n": n, "span": SPAN_DAYS, "centre": centre, "c1": c1, "c2": c2, "age1": age1,
             "age2": age2, "dbase": dbase, "sbase": sbase, "family": FAMILY, "middle": MIDDLE,
             "given": GIVEN, "streets": STREETS,
+            "individual": ApplicantKind.INDIVIDUAL.value, "counter": ResultDelivery.COUNTER.value,
         })
         return c.rowcount
 
