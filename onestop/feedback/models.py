@@ -180,7 +180,7 @@ class Feedback(models.Model):
 
     @property
     def on_time(self) -> bool | None:
-        """Decision 766: answered within 15 working days of receipt; None while unanswered."""
+        """Decision 766: answered by its deadline (the answer period); None while unanswered."""
         if self.answered_at is None:
             return None
         return self.answered_at <= self.deadline_at

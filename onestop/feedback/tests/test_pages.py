@@ -200,3 +200,13 @@ def test_ratings_page_shows_averages_in_scope(city, returned, citizen):
     assert page.status_code == 200 and d.code in page.text
     assert "3,75" in page.text or "3.75" in page.text  # (5+4+4+2)/4 for Sở Tư pháp
     assert d.code not in signed_in(city.outsider).get(reverse("backoffice:ratings")).text
+
+
+def test_the_pages_promise_the_answer_period_the_province_set(city, settings):
+    from decimal import Decimal
+    settings.ONESTOP_FEEDBACK_ANSWER_DAYS = Decimal("10")
+    c = Client()
+    assert "trong vòng 10 ngày làm việc" in c.get(reverse("portal:feedback_send")).text
+    r = c.post(reverse("portal:feedback_send"), {"sender_name": "Bảy", "contact": "0912345678",
+                                                 "subject": "S", "content": "C"}, follow=True)
+    assert "(10 ngày làm việc)" in r.text and "15 ngày" not in r.text

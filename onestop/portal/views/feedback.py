@@ -101,8 +101,9 @@ def send(request: HttpRequest) -> HttpResponse:
             initial["contact"] = user.email or getattr(user, "phone", "") or ""
         form = f.FeedbackForm(initial=initial)
         status = 200
-    return render(request, "portal/feedback/send.html", {"form": form, "nav": "feedback"},
-                  status=status)
+    return render(request, "portal/feedback/send.html", {
+        "form": form, "nav": "feedback", "answer_days": svc.feedback_answer_days(),
+    }, status=status)
 
 
 def sent(request: HttpRequest) -> HttpResponse:
@@ -111,6 +112,7 @@ def sent(request: HttpRequest) -> HttpResponse:
         return redirect("portal:feedback_send")
     return render(request, "portal/feedback/sent.html", {
         "code": info["code"], "deadline": parse_datetime(info["deadline"]), "nav": "feedback",
+        "answer_days": svc.feedback_answer_days(),
     })
 
 
