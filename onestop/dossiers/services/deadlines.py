@@ -148,8 +148,10 @@ def apology_sign(
     A letter signed after its send-by moment is marked late (`ApologyLetter.in_time`).
     """
     at = now_or(at)
+    # The dossier, then its letter (docs/lock-order.md).
+    dossier_id = ApologyLetter.objects.values_list("dossier_id", flat=True).get(pk=letter_id)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=None)
     letter = ApologyLetter.objects.select_for_update().get(pk=letter_id)
-    dossier = lock_dossier(dossier_id=letter.dossier_id, expected_version=None)
     if letter.state != ApologyLetter.State.DRAFT:
         raise InvalidTransition(_("This letter was already signed or dismissed."))
     if not has_role(user=leader, agency_id=dossier.handling_agency_id, role="leader"):
