@@ -80,7 +80,7 @@ def setup(n: int) -> list[tuple[str, int, int]]:
 
     from onestop.agencies.models import Agency
     from onestop.catalog.models import Field, Procedure, ProcedureVersion
-    from onestop.dossiers.models import Dossier, Status
+    from onestop.dossiers.models import Dossier, DossierFeeItem, DossierPayment, Status
     from onestop.payments.models import FeeItem, Payment, PaymentLine
     from onestop.payments.services import new_reference
 
@@ -106,16 +106,21 @@ def setup(n: int) -> list[tuple[str, int, int]]:
                     original_appointment_at=now + datetime.timedelta(days=3))
             for i in range(n)])
         items = FeeItem.objects.bulk_create([
-            FeeItem(agency=centre, dossier=d, name="Lệ phí", unit_amount=8000 + i,
-                    amount=8000 + i) for i, d in enumerate(dossiers)])
+            FeeItem(agency=centre, name="Lệ phí", unit_amount=8000 + i,
+                    amount=8000 + i) for i, _d in enumerate(dossiers)])
         payments = Payment.objects.bulk_create([
-            Payment(reference=new_reference(), agency=centre, dossier=d, amount=item.amount,
+            Payment(reference=new_reference(), agency=centre, amount=item.amount,
                     purpose=f"Le phi {d.code}", provider="vietqr", creator_key="perf",
                     expires_at=now + datetime.timedelta(days=1))
             for d, item in zip(dossiers, items, strict=True)])
         PaymentLine.objects.bulk_create([
             PaymentLine(payment=p, item=item, amount=item.amount)
             for p, item in zip(payments, items, strict=True)])
+        # The dossier's links (payments knows nothing of dossiers).
+        DossierFeeItem.objects.bulk_create([
+            DossierFeeItem(dossier=d, item=item) for d, item in zip(dossiers, items, strict=True)])
+        DossierPayment.objects.bulk_create([
+            DossierPayment(dossier=d, payment=p) for d, p in zip(dossiers, payments, strict=True)])
     return [(p.reference, p.amount, d.pk) for p, d in zip(payments, dossiers, strict=True)]
 
 

@@ -1,6 +1,6 @@
 """Citizen payments: start a payment for what one's own dossier owes, read its status and QR.
 
-Thin over onestop.payments (services.payment_for_dossier, selectors.payment_by_reference).
+Thin over onestop.dossiers.services.payment_for_dossier and onestop.payments.selectors.
 Scope is the portal's: a payment is visible only to the applicant account of its dossier;
 anyone else's payment answers 404, exactly like a reference that does not exist. (The web
 page /thanh-toan/<reference>/ stays open to whoever holds the reference, as a payment link.)
@@ -25,10 +25,10 @@ from pydantic import Field
 from onestop.core.errors import Conflict, ValidationFailed
 from onestop.core.formatting import digits, in_words
 from onestop.core.qr import qr_svg_data_uri
-from onestop.dossiers.selectors import my_dossier
+from onestop.dossiers.selectors import dossier_of_payment, my_dossier
+from onestop.dossiers.services import payment_for_dossier
 from onestop.payments import providers
 from onestop.payments import selectors as psel
-from onestop.payments import services as psvc
 from onestop.payments.banks import bank_name
 from onestop.payments.models import Payment, Receipt
 
@@ -105,13 +105,15 @@ class QrOut(Schema):
 
 def _my_payment(user: Any, reference: str) -> Payment:
     payment = psel.payment_by_reference(reference)
-    if payment is None or payment.dossier is None or payment.dossier.applicant_id != user.pk:
+    dossier = dossier_of_payment(payment) if payment is not None else None
+    if payment is None or dossier is None or dossier.applicant_id != user.pk:
         raise Http404
     return payment
 
 
 def _out(payment: Payment) -> dict[str, Any]:
     receipts = psel.receipts_of(payment)
+    dossier = dossier_of_payment(payment)
     paid = [r for r in receipts if r.kind == Receipt.Kind.PAYMENT]
     redirect_url = None
     if payment.state == Payment.State.PENDING and providers.redirects(payment.provider):
@@ -123,8 +125,8 @@ def _out(payment: Payment) -> dict[str, Any]:
         "reference": payment.reference, "state": payment.state,
         "state_label": str(payment.get_state_display()), "amount": payment.amount,
         "currency": payment.currency, "provider": payment.provider, "purpose": payment.purpose,
-        "dossier_id": payment.dossier_id,
-        "dossier_code": payment.dossier.code if payment.dossier else None,
+        "dossier_id": dossier.pk if dossier else None,
+        "dossier_code": dossier.code if dossier else None,
         "sandbox": payment.sandbox, "received_amount": payment.received_amount,
         "created_at": payment.created_at, "expires_at": payment.expires_at,
         "settled_at": payment.settled_at,
@@ -150,7 +152,7 @@ def start_payment(
     dossier = my_dossier(user=request.user, pk=dossier_id)
     if not idempotency_key.strip():
         raise ValidationFailed(_("The Idempotency-Key header is required."))
-    created = psvc.payment_for_dossier(
+    created = payment_for_dossier(
         dossier_id=dossier.pk, provider=data.provider, creator=request.user,
         idempotency_key=idempotency_key, payer_email=data.email.strip())
     payment = psel.payment_by_reference(created.payment.reference)

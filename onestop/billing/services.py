@@ -300,7 +300,14 @@ def bill_payment_start(*, bill_id: int, customer_code: str, provider: str = "vie
     return created.payment
 
 
-def on_payment_settled(payment: Payment, at: datetime.datetime) -> None:
+def lock_for_payment(payment_id: int) -> None:
+    """Lock hook (payments core): the bills a payment covers are locked before the payment,
+    as a bill import locks them before their fee items (docs/lock-order.md)."""
+    list(Bill.objects.select_for_update(of=("self",)).filter(fee_item__lines__payment_id=payment_id)
+         .order_by("pk").values_list("pk", flat=True))
+
+
+def on_payment_settled(payment: Payment, at: datetime.datetime, actor: Any = None) -> None:
     """Settle hook (payments core): the bills this payment covers are paid, and each
     biller gets a callback row, in the settle transaction itself."""
     bills = list(Bill.objects.select_for_update().select_related("biller").filter(

@@ -484,3 +484,38 @@ class IssuedForm(models.Model):
     def number_line(self) -> str:
         """'05/XL-STP': numbers below 10 with a leading zero (Decree 30/2020/NĐ-CP)."""
         return f"{self.number:02d}/{self.symbol}"
+
+
+# ---- what a dossier owes and how it was paid (onestop.dossiers.services.fees) --------------
+# The payments core knows fee items and payments, never dossiers: the links are the dossier's.
+
+class DossierFeeItem(models.Model):
+    """A fee item the dossier owes: from its fee schedule at receipt, or an obligation."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="fee_links",
+                                verbose_name=_("dossier"))
+    item = models.OneToOneField("payments.FeeItem", on_delete=models.CASCADE,
+                                related_name="dossier_link", verbose_name=_("fee item"))
+
+    class Meta:
+        verbose_name = _("dossier fee item")
+        verbose_name_plural = _("dossier fee items")
+
+
+class DossierPayment(models.Model):
+    """A payment made for what the dossier owes (online or in cash at the counter)."""
+
+    class Purpose(models.TextChoices):
+        FEES = "fees", _("fees and charges")
+        OBLIGATION = "obligation", _("financial obligation")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="payment_links",
+                                verbose_name=_("dossier"))
+    payment = models.OneToOneField("payments.Payment", on_delete=models.CASCADE,
+                                   related_name="dossier_link", verbose_name=_("payment"))
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices,
+                               default=Purpose.FEES)
+
+    class Meta:
+        verbose_name = _("dossier payment")
+        verbose_name_plural = _("dossier payments")

@@ -239,21 +239,22 @@ def notify_apology_to_sign(*, letter: Any, at: datetime.datetime) -> int:
                   link=_backoffice_link("backoffice:apologies"), dossier=dossier, at=at)
 
 
-def notify_payment_flagged(*, payment: Any, at: datetime.datetime) -> int:
+def notify_payment_flagged(*, payment: Any, at: datetime.datetime, code: str = "",
+                           record: Any | None = None) -> int:
     """A payment whose amount differed from what was owed waits for an officer of the
-    collecting agency to decide (accept, refund the difference, or reject)."""
+    collecting agency to decide (accept, refund the difference, or reject). `code` and
+    `record`: what it pays for, as its client app describes it (a dossier and its code)."""
     users = _members(agency_id=payment.agency_id, role="officer")
     from onestop.core.formatting import digits
 
     context = {"reference": payment.reference, "amount": digits(payment.amount),
-               "received": digits(payment.received_amount or 0),
-               "code": payment.dossier.code if payment.dossier_id else ""}
+               "received": digits(payment.received_amount or 0), "code": code}
     # One notice per flagging: a payment rejected and then paid wrongly again is a new case.
     key = f"staff:payment:{payment.pk}:flagged:{payment.provider}:{payment.provider_txn_id}"
     return notify(event=Event.PAYMENT_FLAGGED, event_key=key[:120],
                   recipients=staff_recipients(users=users), context=context,
                   link=_backoffice_link("backoffice:payment", payment.reference),
-                  dossier=payment.dossier if payment.dossier_id else None, at=at)
+                  dossier=record, at=at)
 
 
 # ---- delivery -------------------------------------------------------------------------------

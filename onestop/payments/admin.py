@@ -23,10 +23,11 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnly):
-    list_display = ("reference", "agency", "dossier", "amount", "provider", "state", "sandbox",
+    list_display = ("reference", "agency", "purpose", "amount", "provider", "state", "sandbox",
                     "created_at", "settled_at")
     list_filter = ("state", "provider", "sandbox", "channel")
-    search_fields = ("reference", "provider_txn_id", "dossier__code", "payer_name")
+    # The purpose names what is paid ("Fees of dossier <code>", "Bill <number> of …").
+    search_fields = ("reference", "provider_txn_id", "purpose", "payer_name")
 
 
 @admin.register(PaymentNotification)
@@ -45,7 +46,7 @@ class ReceiptAdmin(ReadOnly):
 
 @admin.register(FeeItem)
 class FeeItemAdmin(ReadOnly):
-    list_display = ("dossier", "name", "amount", "state", "paid_by")
+    list_display = ("name", "agency", "amount", "state", "paid_by")
     list_filter = ("state", "source")
 
 

@@ -4,6 +4,10 @@ Money is integer VND in BigIntegerFields everywhere, never a float. Every change
 goes through onestop.payments.services, under a row lock, with an audit event in the same
 transaction. PaymentNotification is an append-only log of everything a bank or gateway
 sent us, forged ones included.
+
+Payments knows nothing of what is paid for: the apps it collects for own the links (a
+dossier's fee items and payments: onestop.dossiers.models.DossierFeeItem, DossierPayment; a
+bill's item: onestop.billing.models.Bill.fee_item).
 """
 
 from __future__ import annotations
@@ -16,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Agency
 from onestop.catalog.models import Fee
-from onestop.dossiers.models import Dossier
 
 
 class Channel(models.TextChoices):
@@ -28,7 +31,8 @@ class FeeItem(models.Model):
     """One line owed to an agency: a dossier's fee, an obligation, later a bill or a stall fee.
 
     This is the generic "payable": a Payment settles a set of open items (PaymentLine). A
-    dossier's items are computed from the procedure version's fee schedule at receipt.
+    dossier's items are computed from the procedure version's fee schedule at receipt
+    (onestop.dossiers.services.fees), a bill's when it is imported.
     """
 
     class Source(models.TextChoices):
@@ -44,8 +48,6 @@ class FeeItem(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="fee_items",
                                verbose_name=_("collecting agency"))
-    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="fee_items", verbose_name=_("dossier"))
     source = models.CharField(_("source"), max_length=12, choices=Source.choices,
                               default=Source.SCHEDULE)
     fee = models.ForeignKey(Fee, null=True, blank=True, on_delete=models.SET_NULL,
@@ -74,7 +76,6 @@ class FeeItem(models.Model):
             models.CheckConstraint(condition=~Q(state="exempt") | ~Q(exempt_reason=""),
                                    name="fee_item_exemption_has_reason"),
         ]
-        indexes = [models.Index(fields=["dossier", "state"])]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount:,} VND"
@@ -93,8 +94,6 @@ class Payment(models.Model):
     reference = models.CharField(_("payment reference"), max_length=20, unique=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="payments",
                                verbose_name=_("collecting agency"))
-    dossier = models.ForeignKey(Dossier, null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="payments", verbose_name=_("dossier"))
     amount = models.BigIntegerField(_("amount (VND)"))
     currency = models.CharField(_("currency"), max_length=3, default="VND", editable=False)
     purpose = models.CharField(_("purpose"), max_length=200)
@@ -146,7 +145,6 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["agency", "-created_at"]),
             models.Index(fields=["state", "provider", "created_at"]),
-            models.Index(fields=["dossier", "state"]),
         ]
 
     def __str__(self) -> str:

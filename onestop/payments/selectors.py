@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.selectors import agencies_with_role, roles_of
 from onestop.core.errors import NotFound
 
-from .models import FeeItem, Payment, Receipt, Refund
+from . import hooks
+from .models import Payment, Receipt, Refund
 
 
 def payment_by_reference(reference: str) -> Payment | None:
-    return (Payment.objects.select_related("agency", "dossier__procedure_version")
+    return (Payment.objects.select_related("agency")
             .filter(reference=reference.strip().upper()).first())
 
 
@@ -31,22 +32,6 @@ def receipts_of(payment: Payment) -> list[Receipt]:
     return list(payment.receipts.order_by("sequence"))
 
 
-def open_payment_for_dossier(*, dossier_id: int) -> Payment | None:
-    """The pending payment of a dossier, for a 'pay now' link (portal, back office)."""
-    return Payment.objects.filter(dossier_id=dossier_id, state=Payment.State.PENDING).order_by(
-        "-created_at").first()
-
-
-def fee_items_of(*, dossier_id: int) -> list[FeeItem]:
-    return list(FeeItem.objects.filter(dossier_id=dossier_id).select_related("paid_by")
-                .order_by("id"))
-
-
-def payments_of_dossier(*, dossier_id: int) -> list[Payment]:
-    return list(Payment.objects.filter(dossier_id=dossier_id).prefetch_related("receipts")
-                .order_by("-created_at"))
-
-
 def staff_agencies(*, user: Any) -> list[int]:
     return list(roles_of(user=user))
 
@@ -54,20 +39,21 @@ def staff_agencies(*, user: Any) -> list[int]:
 def payments_for(*, user: Any, state: str = "") -> QuerySet[Payment]:
     """Payments collected by the user's agencies, newest first."""
     rows = Payment.objects.filter(agency_id__in=staff_agencies(user=user)).select_related(
-        "agency", "dossier")
+        "agency")
     if state:
         rows = rows.filter(state=state)
     return rows.order_by("-created_at", "-id")
 
 
-def refunds_to_decide(*, user: Any) -> QuerySet[Refund]:
-    leader_of = agencies_with_role(user=user, role="leader")
-    return (Refund.objects.filter(state=Refund.State.REQUESTED)
-            .filter(payment__agency_id__in=leader_of)
-            .select_related("payment", "requested_by").order_by("requested_at")
-            | Refund.objects.filter(state=Refund.State.REQUESTED,
-                                    payment__dossier__handling_agency_id__in=leader_of)
-            .select_related("payment", "requested_by")).distinct()
+def refunds_to_decide(*, user: Any) -> list[Refund]:
+    """Refunds waiting for a leader of the user's agencies: the collecting agency, or one the
+    client app names (a dossier's competent agency, onestop.payments.hooks)."""
+    leader_of = set(agencies_with_role(user=user, role="leader"))
+    waiting = list(Refund.objects.filter(state=Refund.State.REQUESTED)
+                   .select_related("payment", "requested_by").order_by("requested_at", "id"))
+    others = hooks.refund_agencies({r.payment_id for r in waiting})
+    return [r for r in waiting if r.payment.agency_id in leader_of
+            or others.get(r.payment_id, set()) & leader_of]
 
 
 def online_payment_rate(*, agency_ids: list[int]) -> tuple[int, int]:

@@ -208,13 +208,14 @@ def direct(unit_id: int | None, start: datetime.date, end: datetime.date) -> Cou
         n=Count("pk"), with_result=Count("pk", filter=Q(has_result=True)))
     counts.returned, counts.returned_e_result = agg["n"], agg["with_result"]
 
-    first_paid = dossiers.annotate(first=Min("payments__settled_at",
-                                             filter=Q(payments__state__in=SETTLED)))
+    first_paid = dossiers.annotate(first=Min(
+        "payment_links__payment__settled_at",
+        filter=Q(payment_links__payment__state__in=SETTLED)))
     paid_rows = list(first_paid.filter(first__gte=lo, first__lt=hi).values_list("pk", proc))
     online_ids: set[int] = set()
     for did, channel, provider in Payment.objects.filter(
-            dossier_id__in=[p for p, _ in paid_rows], state__in=SETTLED) \
-            .values_list("dossier_id", "channel", "provider"):
+            dossier_link__dossier_id__in=[p for p, _ in paid_rows], state__in=SETTLED) \
+            .values_list("dossier_link__dossier_id", "channel", "provider"):
         if is_online_payment(channel, provider):
             online_ids.add(did)
     counts.paid = len(paid_rows)

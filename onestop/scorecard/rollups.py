@@ -200,8 +200,8 @@ def _facts_from_rows(rows: list[tuple[Any, ...]], cals: _Calendars) -> dict[int,
     }
     paid: dict[int, list[Any]] = {}
     for did, settled_at, channel, provider in Payment.objects.filter(
-            dossier_id__in=ids, state__in=SETTLED, settled_at__isnull=False) \
-            .values_list("dossier_id", "settled_at", "channel", "provider"):
+            dossier_link__dossier_id__in=ids, state__in=SETTLED, settled_at__isnull=False) \
+            .values_list("dossier_link__dossier_id", "settled_at", "channel", "provider"):
         assert settled_at is not None
         first, online = paid.get(did, [settled_at, False])
         paid[did] = [min(first, settled_at), online or is_online_payment(channel, provider)]
@@ -382,16 +382,17 @@ def _touched(events: list[tuple[str, str]]) -> tuple[set[int], set[int]]:
                         .values_list("dossier_id", flat=True))
     if by_type["payment"]:
         dossiers |= set(Payment.objects.filter(reference__in=by_type["payment"],
-                                               dossier__isnull=False)
-                        .values_list("dossier_id", flat=True))
+                                               dossier_link__isnull=False)
+                        .values_list("dossier_link__dossier_id", flat=True))
     if by_type["refund"]:
         dossiers |= set(Refund.objects.filter(
             pk__in=[int(x) for x in by_type["refund"] if x.isdigit()],
-            payment__dossier__isnull=False).values_list("payment__dossier_id", flat=True))
+            payment__dossier_link__isnull=False)
+            .values_list("payment__dossier_link__dossier_id", flat=True))
     if by_type["fee_item"]:
         dossiers |= set(FeeItem.objects.filter(
             pk__in=[int(x) for x in by_type["fee_item"] if x.isdigit()],
-            dossier__isnull=False).values_list("dossier_id", flat=True))
+            dossier_link__isnull=False).values_list("dossier_link__dossier_id", flat=True))
     if feedback:
         # A verified complaint changes its dossier's "with complaints" flag.
         dossiers |= set(Feedback.objects.filter(pk__in=feedback, dossier__isnull=False)
@@ -519,8 +520,8 @@ def rebuild(*, since: datetime.date | None = None, stale_only: bool = False
             ids |= set(Dossier.objects.filter(
                 Q(received_at__gte=start) | Q(finished_at__gte=start)
                 | Q(returned_at__gte=start)).values_list("pk", flat=True))
-            ids |= set(Payment.objects.filter(settled_at__gte=start, dossier__isnull=False)
-                       .values_list("dossier_id", flat=True))
+            ids |= set(Payment.objects.filter(settled_at__gte=start, dossier_link__isnull=False)
+                       .values_list("dossier_link__dossier_id", flat=True))
             ids |= set(Rating.objects.filter(created_at__gte=start)
                        .values_list("dossier_id", flat=True))
             ordered = sorted(ids)

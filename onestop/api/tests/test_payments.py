@@ -56,11 +56,11 @@ def test_same_key_and_body_gives_the_same_payment_and_another_body_is_refused(an
     again = start(client, dossier.pk, auth, "k-1", provider="vietqr")
     assert again.status_code == 200
     assert again.json()["reference"] == first.json()["reference"]
-    assert Payment.objects.filter(dossier=dossier).count() == 1
+    assert Payment.objects.filter(dossier_link__dossier=dossier).count() == 1
     other = start(client, dossier.pk, auth, "k-1", provider="gateway")
     assert other.status_code == 422
     assert other.json()["code"] == "idempotency_mismatch"
-    assert Payment.objects.filter(dossier=dossier).count() == 1
+    assert Payment.objects.filter(dossier_link__dossier=dossier).count() == 1
 
 
 def test_the_payment_is_for_what_the_dossier_owes_and_needs_a_signed_in_citizen(an):

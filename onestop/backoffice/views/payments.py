@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError, ValidationFailed
 from onestop.dossiers import selectors as dossier_selectors
+from onestop.dossiers import services as dossier_services
 from onestop.payments import selectors, services
 from onestop.payments.models import Payment, Refund
 
@@ -33,19 +34,19 @@ def dossier_fees(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action", "")
         try:
             if action == "exempt":
-                services.fee_item_exempt(item_id=_int(request.POST.get("item")),
+                dossier_services.fee_item_exempt(item_id=_int(request.POST.get("item")),
                                          officer=request.user,
                                          reason=request.POST.get("reason", ""))
                 messages.success(request, _("Fee item exempted."))
             elif action == "cash":
-                payment = services.payment_record_cash(
+                payment = dossier_services.payment_record_cash(
                     dossier_id=dossier.pk, officer=request.user,
                     amount=_int(request.POST.get("amount")),
                     receipt_email=request.POST.get("email", "").strip())
                 messages.success(request, _("Cash recorded; receipt %(number)s issued.")
                                  % {"number": payment.receipts.first()})
             elif action == "link":
-                created = services.payment_for_dossier(
+                created = dossier_services.payment_for_dossier(
                     dossier_id=dossier.pk, creator=request.user,
                     idempotency_key=request.POST.get("idempotency_key", ""))
                 return redirect("backoffice:payment", reference=created.payment.reference)
@@ -54,14 +55,14 @@ def dossier_fees(request: HttpRequest, pk: int) -> HttpResponse:
         except DomainError as exc:
             messages.error(request, str(exc))
         return redirect("backoffice:dossier_fees", pk=dossier.pk)
-    items = selectors.fee_items_of(dossier_id=dossier.pk)
-    owed = services.outstanding(dossier_id=dossier.pk)
+    items = dossier_selectors.fee_items_of(dossier_id=dossier.pk)
+    owed = dossier_services.outstanding(dossier_id=dossier.pk)
     import uuid
 
     return page(request, "backoffice/payments/dossier_fees.html", {
         "dossier": dossier, "items": items, "owed": owed,
-        "payments": selectors.payments_of_dossier(dossier_id=dossier.pk),
-        "open_payment": selectors.open_payment_for_dossier(dossier_id=dossier.pk),
+        "payments": dossier_selectors.payments_of_dossier(dossier_id=dossier.pk),
+        "open_payment": dossier_selectors.open_payment_for_dossier(dossier_id=dossier.pk),
         "idempotency_key": uuid.uuid4().hex, "nav": "payments",
     })
 
@@ -71,7 +72,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     state = request.GET.get("state", "")
     if state and state not in Payment.State.values:
         state = ""
-    rows = selectors.payments_for(user=request.user, state=state)
+    rows = dossier_selectors.with_dossiers(selectors.payments_for(user=request.user, state=state))
     page_obj = Paginator(rows, 50).get_page(request.GET.get("page"))
     return page(request, "backoffice/payments/list.html", {
         "page_obj": page_obj, "state": state, "states": Payment.State.choices,
@@ -106,7 +107,8 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
             messages.error(request, str(exc))
         return redirect("backoffice:payment", reference=payment.reference)
     return page(request, "backoffice/payments/payment.html", {
-        "payment": payment, "receipts": selectors.receipts_of(payment),
+        "payment": payment, "dossier": dossier_selectors.dossier_of_payment(payment),
+        "receipts": selectors.receipts_of(payment),
         "lines": list(payment.lines.select_related("item")),
         "notifications": list(payment.notifications.order_by("received_at", "id")),
         "refunds": list(payment.refunds.all()),

@@ -17,12 +17,12 @@ SURFACES = {"backoffice", "portal", "api", "sandbox"}
 # process commands); nothing imports them.
 TOP = {"demo", "e2e", "ops"}
 
-# Two-way imports still to untie (issue 9, knot 1: dossiers and payments).
-# Remove a pair when it is gone: the test fails on any pair that is not listed
-# here, and on a listed pair that no longer exists, so the list only shrinks.
-KNOWN_TWO_WAY = {("dossiers", "payments")}
-# Apps that sit on an import cycle today (the pairs above). No other app may join one.
-KNOWN_ON_A_CYCLE = {"dossiers", "payments"}
+# Two-way imports still to untie: none since issue 9's knot 1 (dossiers ↔ payments) was
+# untied. The test fails on any pair not listed here and on a listed pair that no longer
+# exists, so the list only shrinks; keep it empty.
+KNOWN_TWO_WAY: set[tuple[str, str]] = set()
+# Apps that sit on an import cycle (the pairs above): none. No app may join one.
+KNOWN_ON_A_CYCLE: set[str] = set()
 
 
 def _modules(app: Path) -> list[Path]:
@@ -113,6 +113,16 @@ def _on_a_cycle(graph: dict[str, set[str]]) -> set[str]:
 def test_no_app_joins_a_cycle():
     joined = _on_a_cycle(import_graph()) - KNOWN_ON_A_CYCLE
     assert not joined, f"apps now on an import cycle: {sorted(joined)}"
+
+
+def test_payments_knows_nothing_of_dossiers_not_even_in_its_tests():
+    # The payments core serves dossiers, bills and stalls through hooks; a dossier's fee
+    # tests live in dossiers/tests/fees (docs/lock-order.md, issue 9 knot 1).
+    apps = {p.name for p in ROOT.iterdir() if (p / "__init__.py").exists()}
+    wrong = sorted(str(path.relative_to(ROOT)) for path in (ROOT / "payments").rglob("*.py")
+                   if "migrations" not in path.parts
+                   and "dossiers" in _imported_apps(path, apps))
+    assert not wrong, wrong
 
 
 def test_the_walk_sees_imports():

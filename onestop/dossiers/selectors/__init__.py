@@ -5,12 +5,20 @@
 - timeline: the audit trail as a timeline, event and status labels
 - public: the status lookup by code and the last four digits
 - citizen: a citizen's own dossiers, documents and timeline (portal and API alike)
+- fees: what a dossier owes and its payments (the dossier's links to the payments core)
 
 What they need from the permissions table (`available_actions`) is in
 onestop.dossiers.permissions. Selectors raise NotFound, never Http404.
 """
 
 from .citizen import citizen_timeline, my_document, my_dossier, my_dossiers, open_supplement
+from .fees import (
+    dossier_of_payment,
+    fee_items_of,
+    open_payment_for_dossier,
+    payments_of_dossier,
+    with_dossiers,
+)
 from .public import PublicStatus, public_status_lookup
 from .queues import (
     QUEUE_TAB_LABELS,
@@ -34,8 +42,10 @@ from .timeline import TimelineEntry, action_label, dossier_timeline, status_labe
 __all__ = [
     "QUEUE_TAB_LABELS", "PublicStatus", "QueueFilters", "QueueTab", "TimelineEntry",
     "action_label", "apology_drafts_for", "apology_letter_for", "citizen_timeline",
-    "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_queue_for",
-    "dossier_timeline", "due_soon_until", "my_document", "my_dossier", "my_dossiers",
+    "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_of_payment",
+    "dossier_queue_for", "dossier_timeline", "due_soon_until", "fee_items_of",
+    "my_document", "my_dossier", "my_dossiers", "open_payment_for_dossier",
+    "payments_of_dossier", "with_dossiers",
     "next_step_of", "open_supplement", "procedure_filter_choices", "public_status_lookup",
     "staff_for_step", "status_label",
 ]

@@ -7,6 +7,14 @@ from .deadlines import (
     apology_sign,
     deadline_sweep,
 )
+from .fees import (
+    fee_item_exempt,
+    obligation_add,
+    open_items,
+    outstanding,
+    payment_for_dossier,
+    payment_record_cash,
+)
 from .intake import (
     Applicant,
     Filing,
@@ -38,5 +46,6 @@ __all__ = [
     "dossier_request_payment",
     "dossier_request_supplement", "dossier_return_result",
     "dossier_stop", "dossier_submit_online", "dossier_supplement_received", "dossier_withdraw",
-    "next_dossier_code",
+    "fee_item_exempt", "next_dossier_code", "obligation_add", "open_items", "outstanding",
+    "payment_for_dossier", "payment_record_cash",
 ]

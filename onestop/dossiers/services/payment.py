@@ -1,11 +1,11 @@
 """Financial obligations: status 6 (awaiting payment) and back to processing.
 
-What is owed and how it is paid live in onestop.payments (fee items, payments, receipts);
-this module only moves the dossier. The payments app calls `dossier_payment_received`
-with system=True inside its settle transaction, so the dossier moves in the same
-transaction as the money. Whether the legal clock stands still in status 6 is the
-procedure's property (`ProcedureVersion.payment_pauses_clock`), applied by
-onestop.dossiers.services.clock.
+What is owed and how it is paid: onestop.dossiers.services.fees (the dossier's fee items and
+payments, through the payments core); this module only moves the dossier. When a payment of
+the dossier settles, the settle hook there calls `dossier_payment_received` with system=True
+inside the settle transaction, so the dossier moves in the same transaction as the money.
+Whether the legal clock stands still in status 6 is the procedure's property
+(`ProcedureVersion.payment_pauses_clock`), applied by onestop.dossiers.services.clock.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from ..permissions import authorize
 from ..transitions import Action
 from ._base import check_move, lock_dossier, record
 from .clock import CLOCK_FIELDS, clock_pause, clock_resume, payment_wait_pauses
+from .fees import fees_for_dossier, obligation_add, outstanding
 
 
 def _enter_payment_wait(dossier: Dossier, *, at: datetime.datetime) -> list[str]:
@@ -50,8 +51,6 @@ def dossier_request_payment(
     authorize(action=Action.REQUEST_PAYMENT, dossier=dossier, user=actor)
     dossier.status = to
     # The obligation becomes an open fee item the applicant can pay online or at the counter.
-    from onestop.payments.services.fees import obligation_add
-
     obligation_add(dossier=dossier, amount=amount, name=reason.strip()[:300], at=at)
     paused = _enter_payment_wait(dossier, at=at)
     record(dossier=dossier, action=Action.REQUEST_PAYMENT, actor=actor, from_status=from_status,
@@ -67,7 +66,8 @@ def dossier_payment_received(
 ) -> Dossier:
     """The obligation is paid: processing resumes (status 6 → 4).
 
-    system=True: called by onestop.payments when a verified payment settles (actor None for
+    system=True: called by the settle hook (onestop.dossiers.services.fees) when a verified
+    payment settles (actor None for
     a bank's notification, or the officer who recorded cash); no role check then, the
     payment itself is the authority.
     """
@@ -88,8 +88,6 @@ def dossier_payment_received(
 def after_receipt(dossier: Dossier, *, at: datetime.datetime) -> None:
     """In the receipt transaction: compute the fee items; wait in status 6 if the procedure
     is paid before processing and something is owed (the move is the system's, audited)."""
-    from onestop.payments.services.fees import fees_for_dossier, outstanding
-
     fees_for_dossier(dossier=dossier, at=at, just_received=True)
     timing = dossier.procedure_version.payment_timing
     if timing != ProcedureVersion.PaymentTiming.BEFORE_PROCESSING:
@@ -109,8 +107,6 @@ def ensure_paid_before_return(dossier: Dossier) -> None:
     """A procedure paid before the result is returned keeps its result until then."""
     if dossier.procedure_version.payment_timing != ProcedureVersion.PaymentTiming.BEFORE_RETURN:
         return
-    from onestop.payments.services.fees import outstanding
-
     owed = outstanding(dossier_id=dossier.pk)
     if owed > 0:
         raise ValidationFailed(

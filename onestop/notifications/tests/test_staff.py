@@ -80,7 +80,7 @@ def test_a_flagged_payment_tells_the_collecting_agencys_officers_once(city):
     version.payment_timing = ProcedureVersion.PaymentTiming.BEFORE_PROCESSING
     version.save(update_fields=["payment_timing"])
     d = _received(city)
-    payment = psvc.payment_for_dossier(dossier_id=d.pk).payment
+    payment = svc.payment_for_dossier(dossier_id=d.pk).payment
     half = Notice(reference=payment.reference, provider_txn_id="FT-HALF",
                   amount=payment.amount // 2, success=True)
     assert psvc.notice_apply(provider="vietqr", notice=half).outcome == "flagged"

@@ -4,9 +4,13 @@ The exactly-once rule (docs/payments.md): every notification is verified, then d
 logged in ONE transaction that holds the payment's row lock (SELECT … FOR UPDATE; SQLite's
 IMMEDIATE transaction holds the database write lock). Inside that lock the payment's state
 and the log of earlier notifications (same provider transaction id) say whether this one is
-new; settling (state, receipt number, fee items, the dossier's move 6 → 4, audit event, the
-e-mail task row) commits together or not at all. A duplicate, concurrent or replayed
-notification finds the work done and changes nothing.
+new; settling (state, receipt number, fee items, the client apps' settle hooks — a dossier's
+move 6 → 4, a bill paid —, audit event, the e-mail task row) commits together or not at all.
+A duplicate, concurrent or replayed notification finds the work done and changes nothing.
+
+Payments knows fee items and payments, never what they pay for (onestop.payments.hooks). A
+service that may settle a payment takes its locks in the project's one order
+(docs/lock-order.md): the client app's rows (lock hooks), then the fee items, then the payment.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import hashlib
 import json
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,12 +32,10 @@ from onestop.agencies.selectors import has_role
 from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
 from onestop.core.errors import Conflict, NotAllowed, ValidationFailed
-from onestop.dossiers.models import Dossier
 
-from .. import providers
+from .. import hooks, providers
 from ..models import Channel, FeeItem, Payment, PaymentLine, PaymentNotification, Refund
 from ..providers.base import BadSignature, Incoming, Malformed, Notice
-from .fees import _release_dossier_if_paid, open_items
 from .receipts import receipt_issue
 
 logger = logging.getLogger(__name__)
@@ -80,72 +82,38 @@ class Created:
     created: bool
 
 
-def _purpose_for(dossier: Dossier) -> str:
-    return str(_("Fees of dossier %(code)s") % {"code": dossier.code or dossier.pk})
+def _creator_key(creator: Any | None, creator_key: str) -> str:
+    return (creator_key or (f"user:{creator.pk}" if creator is not None
+                            and getattr(creator, "pk", None) else "anon"))[:64]
 
 
-@transaction.atomic
-def payment_for_dossier(
-    *, dossier_id: int, provider: str = "vietqr", creator: Any | None = None,
-    creator_key: str = "", idempotency_key: str = "", payer_email: str = "",
-    at: datetime.datetime | None = None,
-) -> Created:
-    """A payment for everything the dossier still owes (its open fee items).
+def idempotent_replay(*, creator: Any | None = None, creator_key: str = "",
+                      idempotency_key: str = "", request: dict[str, Any]) -> Created | None:
+    """The payment an Idempotency-Key already made for this creator, or None.
 
-    Idempotent twice over: the same Idempotency-Key with the same request returns the same
-    payment (a different request under that key is refused), and without a key a pending
-    payment for exactly the same items is reused, so reloading the page never multiplies
-    references. A pending payment for other items (the fees changed) is expired.
+    The same key with the same request answers the same payment whatever happened since
+    (paid, expired); the same key with another request is refused (IdempotencyMismatch).
+    A client app asks this before its own checks, so a retried request gets the first answer.
     """
-    at = now_or(at)
-    providers.check_payer_choice(provider)
     key = idempotency_key.strip()[:100]
-    creator_key = (creator_key or (f"user:{creator.pk}" if creator is not None
-                                   and getattr(creator, "pk", None) else "anon"))[:64]
-    request = {"dossier": dossier_id, "provider": provider, "email": payer_email}
-    digest = _request_hash(request)
-    if key:
-        existing = Payment.objects.filter(creator_key=creator_key, idempotency_key=key).first()
-        if existing is not None:
-            if existing.request_hash != digest:
-                raise IdempotencyMismatch()
-            return Created(existing, False)
-    try:
-        dossier = Dossier.objects.select_for_update(of=("self",)).select_related(
-            "receiving_agency").get(pk=dossier_id)
-    except Dossier.DoesNotExist as exc:
-        raise ValidationFailed(_("This dossier does not exist.")) from exc
-    if not dossier.code:
-        raise ValidationFailed(_("Fees are paid once the dossier has been received."))
-    items = open_items(dossier_id=dossier.pk)
-    if not items:
-        raise ValidationFailed(_("Nothing is owed on this dossier."))
-    wanted = sorted(item.pk for item in items)
-    total = sum(item.amount for item in items)
-    for pending in Payment.objects.select_for_update().filter(dossier=dossier, state=S.PENDING):
-        covered = sorted(pending.lines.values_list("item_id", flat=True))
-        if covered == wanted and pending.amount == total and not key:
-            return Created(pending, False)
-        if covered != wanted or pending.amount != total:
-            pending.state = S.EXPIRED
-            pending.save(update_fields=["state", "updated_at"])
-            _audit(pending, action="expire", actor=creator, from_state=S.PENDING, at=at,
-                   reason="fees changed")
-    payment = _create(
-        agency_id=dossier.receiving_agency_id, dossier=dossier, amount=total,
-        purpose=_purpose_for(dossier), provider=provider, creator=creator,
-        creator_key=creator_key, key=key, digest=digest, at=at,
-        payer_name=dossier.applicant_name, payer_phone=dossier.applicant_phone,
-        payer_email=payer_email or dossier.applicant_email,
-    )
-    PaymentLine.objects.bulk_create(
-        [PaymentLine(payment=payment, item=item, amount=item.amount) for item in items])
-    _audit(payment, action="create", actor=creator, from_state="", at=at,
-           data={"amount": total, "dossier": dossier.code, "provider": provider})
-    return Created(payment, True)
+    if not key:
+        return None
+    existing = Payment.objects.filter(creator_key=_creator_key(creator, creator_key),
+                                      idempotency_key=key).first()
+    if existing is None:
+        return None
+    if existing.request_hash != _request_hash(request):
+        raise IdempotencyMismatch()
+    return Created(existing, False)
 
 
-def _create(*, agency_id: int, dossier: Dossier | None, amount: int, purpose: str,
+def _expire(payment: Payment, *, actor: Any, at: datetime.datetime, reason: str = "") -> None:
+    payment.state = S.EXPIRED
+    payment.save(update_fields=["state", "updated_at"])
+    _audit(payment, action="expire", actor=actor, from_state=S.PENDING, at=at, reason=reason)
+
+
+def _create(*, agency_id: int, amount: int, purpose: str,
             provider: str, creator: Any, creator_key: str, key: str, digest: str,
             at: datetime.datetime, payer_name: str = "", payer_phone: str = "",
             payer_email: str = "", channel: str = Channel.ONLINE) -> Payment:
@@ -153,8 +121,8 @@ def _create(*, agency_id: int, dossier: Dossier | None, amount: int, purpose: st
         try:
             with transaction.atomic():  # a savepoint: a clash must not poison the outer one
                 return Payment.objects.create(
-                    reference=new_reference(), agency_id=agency_id, dossier=dossier,
-                    amount=amount, purpose=purpose[:200], provider=provider, channel=channel,
+                    reference=new_reference(), agency_id=agency_id, amount=amount,
+                    purpose=purpose[:200], provider=provider, channel=channel,
                     created_by=creator if getattr(creator, "pk", None) else None,
                     creator_key=creator_key, idempotency_key=key, request_hash=digest,
                     payer_name=payer_name[:200], payer_phone=payer_phone[:20],
@@ -193,75 +161,69 @@ def _lock(reference: str) -> Payment:
         raise ValidationFailed(_("No payment has this reference.")) from exc
 
 
-# ---- payments for other payables (bills, stall fees) --------------------------------------------
+# ---- creating payments for open fee items -----------------------------------------------------
+
+def _lock_open_items(item_ids: list[int], message: Any) -> list[FeeItem]:
+    items = list(FeeItem.objects.select_for_update().filter(
+        pk__in=item_ids, state=FeeItem.State.OPEN, amount__gt=0).order_by("id"))
+    if not items or len(items) != len(item_ids):
+        raise ValidationFailed(message)
+    if len({item.agency_id for item in items}) != 1:
+        raise ValidationFailed(_("These items are collected by different agencies."))
+    return items
+
 
 @transaction.atomic
 def payment_for_items(
     *, item_ids: list[int], purpose: str, provider: str = "vietqr", creator: Any | None = None,
     creator_key: str = "", idempotency_key: str = "", payer_name: str = "",
-    payer_email: str = "", payer_phone: str = "", at: datetime.datetime | None = None,
+    payer_email: str = "", payer_phone: str = "", request: dict[str, Any] | None = None,
+    replaces: Sequence[int] = (), audit_data: dict[str, Any] | None = None,
+    at: datetime.datetime | None = None,
 ) -> Created:
-    """A payment for open fee items that belong to no dossier (a bill, a stall fee).
+    """A payment for open fee items of one collecting agency (a dossier's fees, a bill).
 
-    The same rules as payment_for_dossier: an Idempotency-Key returns the payment it made
-    (refused for a different request), and without one a pending payment for exactly the
-    same items is reused. The items must be open and collected by one agency.
+    Idempotent twice over: an Idempotency-Key returns the payment it made (`request`, what
+    the key stands for, defaults to the items, provider and e-mail; another request under
+    that key is refused), and without a key a pending payment for exactly the same items is
+    reused, so reloading a page never multiplies references. `replaces`: pending payments
+    the caller's earlier requests made (a dossier's), expired when they cover other items
+    (the fees changed). Locks the items, then the pending payments (docs/lock-order.md);
+    the caller has locked its own row first.
     """
     at = now_or(at)
     providers.check_payer_choice(provider)
     key = idempotency_key.strip()[:100]
-    creator_key = (creator_key or (f"user:{creator.pk}" if creator is not None
-                                   and getattr(creator, "pk", None) else "anon"))[:64]
+    creator_key = _creator_key(creator, creator_key)
     wanted = sorted(set(item_ids))
-    digest = _request_hash({"items": wanted, "provider": provider, "email": payer_email})
-    if key:
-        existing = Payment.objects.filter(creator_key=creator_key, idempotency_key=key).first()
-        if existing is not None:
-            if existing.request_hash != digest:
-                raise IdempotencyMismatch()
-            return Created(existing, False)
-    items = list(FeeItem.objects.select_for_update().filter(
-        pk__in=wanted, state=FeeItem.State.OPEN, amount__gt=0, dossier__isnull=True
-    ).order_by("id"))
-    if not items or len(items) != len(wanted):
-        raise ValidationFailed(_("Nothing is owed on this any more."))
-    if len({item.agency_id for item in items}) != 1:
-        raise ValidationFailed(_("These items are collected by different agencies."))
+    request = request if request is not None else {
+        "items": wanted, "provider": provider, "email": payer_email}
+    replay = idempotent_replay(creator=creator, creator_key=creator_key, idempotency_key=key,
+                               request=request)
+    if replay is not None:
+        return replay
+    items = _lock_open_items(wanted, _("Nothing is owed on this any more."))
     total = sum(item.amount for item in items)
     pending_ids = set(PaymentLine.objects.filter(
         item_id__in=wanted, payment__state=S.PENDING).values_list("payment_id", flat=True))
-    for pending in Payment.objects.select_for_update().filter(pk__in=pending_ids):
+    for pending in Payment.objects.select_for_update().filter(
+            pk__in=pending_ids | set(replaces), state=S.PENDING):
         covered = sorted(pending.lines.values_list("item_id", flat=True))
-        if covered == wanted and pending.amount == total and not key:
+        same = covered == wanted and pending.amount == total
+        if same and not key:
             return Created(pending, False)
+        if not same and pending.pk in replaces:
+            _expire(pending, actor=creator, at=at, reason="fees changed")
     payment = _create(
-        agency_id=items[0].agency_id, dossier=None, amount=total, purpose=purpose,
-        provider=provider, creator=creator, creator_key=creator_key, key=key, digest=digest,
+        agency_id=items[0].agency_id, amount=total, purpose=purpose, provider=provider,
+        creator=creator, creator_key=creator_key, key=key, digest=_request_hash(request),
         at=at, payer_name=payer_name, payer_phone=payer_phone, payer_email=payer_email,
     )
     PaymentLine.objects.bulk_create(
         [PaymentLine(payment=payment, item=item, amount=item.amount) for item in items])
     _audit(payment, action="create", actor=creator, from_state="", at=at,
-           data={"amount": total, "items": wanted, "provider": provider})
+           data={"amount": total, **(audit_data or {"items": wanted}), "provider": provider})
     return Created(payment, True)
-
-
-# ---- settle hooks ----------------------------------------------------------------------------
-
-SettleHook = Callable[[Payment, datetime.datetime], None]
-_SETTLE_HOOKS: list[SettleHook] = []
-
-
-def register_settle_hook(hook: SettleHook) -> SettleHook:
-    """Run `hook(payment, at)` inside every settle transaction, after the receipt is issued.
-
-    For other apps' side effects that must commit with the settlement or not at all (the
-    bills hub writes the biller's callback row here, an outbox like the receipt e-mail).
-    A hook that raises rolls the settlement back. Registering twice is harmless.
-    """
-    if hook not in _SETTLE_HOOKS:
-        _SETTLE_HOOKS.append(hook)
-    return hook
 
 
 # ---- notifications ---------------------------------------------------------------------------
@@ -308,8 +270,7 @@ def notice_apply(*, provider: str, notice: Notice, body: str = "", signature: st
                  at: datetime.datetime | None = None) -> PaymentNotification:
     """Decide what a verified notice does to its payment, under the payment's row lock."""
     at = now_or(at)
-    payment = (Payment.objects.select_for_update(of=("self",)).select_related("agency")
-               .filter(reference=notice.reference).first() if notice.reference else None)
+    payment = _lock_for_settle(notice.reference) if notice.reference else None
     txn = notice.provider_txn_id
     earlier = None
     if txn:
@@ -354,6 +315,18 @@ def notice_apply(*, provider: str, notice: Notice, body: str = "", signature: st
     )
 
 
+def _lock_for_settle(reference: str) -> Payment | None:
+    """Lock what settling this payment writes, in the project's order (docs/lock-order.md):
+    the client apps' rows (a dossier, a bill), the payment's fee items, then the payment."""
+    pk = Payment.objects.filter(reference=reference).values_list("pk", flat=True).first()
+    if pk is None:
+        return None
+    hooks.lock_clients(pk)
+    list(FeeItem.objects.select_for_update().filter(
+        pk__in=PaymentLine.objects.filter(payment_id=pk).values("item_id")).order_by("pk"))
+    return Payment.objects.select_for_update(of=("self",)).select_related("agency").get(pk=pk)
+
+
 def _items_taken(payment: Payment) -> bool:
     """Some item of this payment is no longer open (paid by another payment, exempted)."""
     return FeeItem.objects.filter(lines__payment=payment).exclude(
@@ -362,8 +335,8 @@ def _items_taken(payment: Payment) -> bool:
 
 def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sandbox: bool,
             actor: Any, at: datetime.datetime, reason: str = "") -> None:
-    """Succeeded + fee items paid + receipt + dossier released + audit: the caller's
-    transaction, the payment already locked."""
+    """Succeeded + fee items paid + receipt + audit + the settle hooks (a dossier released,
+    a bill paid): the caller's transaction, the payment already locked."""
     from_state = payment.state
     payment.state = S.SUCCEEDED
     payment.provider = provider
@@ -381,9 +354,7 @@ def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sa
     _audit(payment, action="settle", actor=actor, from_state=from_state, at=at, reason=reason,
            data={"amount": payment.received_amount, "provider": provider, "txn": txn,
                  "receipt": receipt.number, "sandbox": payment.sandbox})
-    _release_dossier_if_paid(payment.dossier_id, actor=actor, at=at, reference=payment.reference)
-    for hook in list(_SETTLE_HOOKS):
-        hook(payment, at)
+    hooks.settled(payment, at, actor)
 
 
 def _flag(payment: Payment, *, provider: str, txn: str, amount: int | None, sandbox: bool,
@@ -402,7 +373,9 @@ def _flag(payment: Payment, *, provider: str, txn: str, amount: int | None, sand
     # An officer of the collecting agency must decide: they are told in this transaction.
     from onestop.notifications.services import notify_payment_flagged
 
-    notify_payment_flagged(payment=payment, at=at)
+    subject = hooks.subject_of(payment)
+    notify_payment_flagged(payment=payment, at=at, code=subject.code if subject else "",
+                           record=subject.record if subject else None)
 
 
 # ---- officers: cash, flagged payments --------------------------------------------------------
@@ -413,40 +386,39 @@ def _require_role(user: Any, agency_id: int, role: str, message: Any) -> None:
 
 
 @transaction.atomic
-def payment_record_cash(*, dossier_id: int, officer: Any, amount: int, receipt_email: str = "",
+def payment_record_cash(*, item_ids: list[int], officer: Any, amount: int, purpose: str,
+                        payer_name: str = "", payer_phone: str = "", payer_email: str = "",
+                        replaces: Sequence[int] = (), audit_data: dict[str, Any] | None = None,
                         at: datetime.datetime | None = None) -> Payment:
-    """Cash handed over at the counter for everything the dossier owes (never 'online')."""
+    """Cash handed over at the counter for these open items (never 'online'), settled at once.
+
+    `replaces`: the caller's pending online payments, expired (the link is closed). Locks
+    the items, then the payments (docs/lock-order.md); the caller has locked its own row.
+    """
     at = now_or(at)
     if type(amount) is not int or amount <= 0:
         raise ValidationFailed(_("The amount must be a positive whole number of đồng."))
-    dossier = Dossier.objects.select_for_update(of=("self",)).filter(pk=dossier_id).first()
-    if dossier is None:
-        raise ValidationFailed(_("This dossier does not exist."))
-    _require_role(officer, dossier.receiving_agency_id, "officer",
-                  _("Only a one-stop officer of the receiving centre records cash."))
-    items = open_items(dossier_id=dossier.pk)
+    items = _lock_open_items(sorted(set(item_ids)), _("Nothing is owed on this any more."))
+    _require_role(officer, items[0].agency_id, "officer",
+                  _("Only a one-stop officer of the collecting agency records cash."))
     total = sum(item.amount for item in items)
-    if not items:
-        raise ValidationFailed(_("Nothing is owed on this dossier."))
     if amount != total:
-        raise ValidationFailed(_("The dossier owes %(total)s đồng; record exactly that amount."),
+        raise ValidationFailed(_("%(total)s đồng are owed; record exactly that amount."),
                                total=f"{total:,}".replace(",", "."))
-    for pending in Payment.objects.select_for_update().filter(dossier=dossier, state=S.PENDING):
-        pending.state = S.EXPIRED  # paid at the counter: the online link is closed
-        pending.save(update_fields=["state", "updated_at"])
-        _audit(pending, action="expire", actor=officer, from_state=S.PENDING, at=at,
-               reason="paid in cash")
+    for pending in Payment.objects.select_for_update().filter(pk__in=list(replaces),
+                                                              state=S.PENDING):
+        _expire(pending, actor=officer, at=at, reason="paid in cash")
     payment = _create(
-        agency_id=dossier.receiving_agency_id, dossier=dossier, amount=total,
-        purpose=_purpose_for(dossier), provider="cash", creator=officer,
-        creator_key=f"user:{officer.pk}", key="", digest="", at=at,
-        payer_name=dossier.applicant_name, payer_phone=dossier.applicant_phone,
-        payer_email=receipt_email or dossier.applicant_email, channel=Channel.COUNTER,
+        agency_id=items[0].agency_id, amount=total, purpose=purpose, provider="cash",
+        creator=officer, creator_key=f"user:{officer.pk}", key="", digest="", at=at,
+        payer_name=payer_name, payer_phone=payer_phone, payer_email=payer_email,
+        channel=Channel.COUNTER,
     )
     PaymentLine.objects.bulk_create(
         [PaymentLine(payment=payment, item=item, amount=item.amount) for item in items])
     _audit(payment, action="create", actor=officer, from_state="", at=at,
-           data={"amount": total, "dossier": dossier.code, "provider": "cash"})
+           data={"amount": total, **(audit_data or {"items": [i.pk for i in items]}),
+                 "provider": "cash"})
     _settle(payment, provider="cash", txn="", amount=total, sandbox=False, actor=officer, at=at)
     return payment
 
@@ -464,7 +436,9 @@ def payment_resolve_flagged(*, reference: str, officer: Any, decision: str, reas
     at = now_or(at)
     if not reason.strip():
         raise ValidationFailed(_("Give the reason for the decision."))
-    payment = _lock(reference)
+    payment = _lock_for_settle(reference.strip())
+    if payment is None:
+        raise ValidationFailed(_("No payment has this reference."))
     _require_role(officer, payment.agency_id, "officer",
                   _("Only a one-stop officer of the collecting agency decides on payments."))
     if payment.state != S.FLAGGED:
@@ -516,9 +490,7 @@ def payment_expire_sweep(*, now: datetime.datetime) -> int:
                        .filter(reference=reference, state=S.PENDING).first())
             if payment is None:
                 continue
-            payment.state = S.EXPIRED
-            payment.save(update_fields=["state", "updated_at"])
-            _audit(payment, action="expire", actor=None, from_state=S.PENDING, at=now)
+            _expire(payment, actor=None, at=now)
             done += 1
     return done
 

@@ -19,6 +19,7 @@ from onestop.agencies.models import Agency
 from onestop.core.formatting import digits, in_words, place_date, time_words
 from onestop.core.sequences import next_in_sequence
 
+from .. import hooks
 from ..models import Payment, Receipt, ReceiptCounter, Refund
 
 logger = logging.getLogger(__name__)
@@ -123,12 +124,13 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
         for line in payment.lines.select_related("item").order_by("id")
     ]
     status_url = settings.PUBLIC_BASE_URL + reverse("portal:pay", args=[payment.reference])
+    subject = hooks.subject_of(payment)  # "Hồ sơ: <code>" for a dossier's fees
     from onestop.core.qr import qr_svg_data_uri
 
     return {
         "issuer_parent": agency.parent.name if agency.parent_id and agency.parent else "",
         "issuer": agency.name,
-        "code": payment.dossier.code if payment.dossier_id and payment.dossier else "",
+        "code": subject.code if subject else "",
         "place_date": place_date(receipt.issued_at),
         "watermark": SANDBOX_WATERMARK if payment.sandbox else "",
         "receipt": receipt,
@@ -148,7 +150,7 @@ def render_receipt_pdf(receipt: Receipt) -> bytes:
     import weasyprint
 
     receipt = Receipt.objects.select_related(
-        "payment__dossier", "agency__parent", "refund").get(pk=receipt.pk)
+        "payment", "agency__parent", "refund").get(pk=receipt.pk)
     with override("vi"):  # an official document: Vietnamese whatever the screen language
         html = render_to_string("payments/receipt.html", receipt_context(receipt))
     return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -14,6 +14,7 @@ from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
 
+from .. import hooks
 from ..models import Payment, Refund
 from .receipts import receipt_issue
 
@@ -68,21 +69,22 @@ def refund_request(*, reference: str, officer: Any, amount: int, reason: str,
 
 
 def may_decide(*, user: Any, payment: Payment) -> bool:
-    """A leader of the collecting agency, or of the competent agency of the dossier."""
+    """A leader of the collecting agency, or of an agency the client app names (a dossier's
+    competent agency: onestop.payments.hooks.register_refund_agencies_hook)."""
     if user is None:
         return False
-    agencies = {payment.agency_id}
-    if payment.dossier_id is not None and payment.dossier is not None:
-        agencies.add(payment.dossier.handling_agency_id)
+    agencies = {payment.agency_id} | hooks.refund_agencies([payment.pk]).get(payment.pk, set())
     return any(has_role(user=user, agency_id=a, role="leader") for a in agencies)
 
 
 def _lock(refund_id: int) -> tuple[Refund, Payment]:
-    refund = Refund.objects.select_for_update().filter(pk=refund_id).first()
-    if refund is None:
+    """The payment, then the refund (docs/lock-order.md: payment before refund)."""
+    payment_id = Refund.objects.filter(pk=refund_id).values_list("payment_id", flat=True).first()
+    if payment_id is None:
         raise ValidationFailed(_("This refund does not exist."))
     payment = Payment.objects.select_for_update(of=("self",)).select_related(
-        "dossier", "agency").get(pk=refund.payment_id)
+        "agency").get(pk=payment_id)
+    refund = Refund.objects.select_for_update().get(pk=refund_id)
     refund.payment = payment
     return refund, payment
 

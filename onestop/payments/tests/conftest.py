@@ -1,22 +1,21 @@
-"""Shared fixtures for payments: a city whose procedure is paid before processing."""
+"""Shared helpers for payment tests: provider secrets, signed notifications.
+
+Payments knows nothing of dossiers, nor do its tests: the tests of a dossier's fees (paid
+before processing, exactly once, refunds, receipts) are in onestop/dossiers/tests/fees/,
+with the `world` fixture there.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from onestop.catalog.models import Fee, ProcedureVersion
-from onestop.dossiers import services as dsvc
-from onestop.dossiers.models import Dossier
 from onestop.payments import services
-from onestop.payments.models import Payment
 from onestop.payments.providers import gateway, sandbox, vietqr
 from onestop.payments.providers.base import Incoming, secret
-from onestop.testing import City, make_user, vn
 
 
 @pytest.fixture(autouse=True)
@@ -27,32 +26,6 @@ def _payment_settings(settings):
     settings.ONESTOP_PAYMENT_SANDBOX_SECRET = "sandbox-secret-for-tests"
     settings.ONESTOP_GATEWAY_URL = ""
     settings.PUBLIC_BASE_URL = "http://testserver"
-
-
-@dataclass
-class PayWorld:
-    city: City
-    centre_leader: Any
-
-    def receive(self, **applicant: Any) -> Dossier:
-        """A dossier received at the counter (fees computed; waits in 6 if paid first)."""
-        return dsvc.dossier_intake_at_counter(officer=self.city.officer,
-                                              filing=self.city.filing(**applicant),
-                                              at=vn(2026, 3, 2, 8))
-
-    def payment(self, dossier: Dossier, **kwargs: Any) -> Payment:
-        return services.payment_for_dossier(dossier_id=dossier.pk, **kwargs).payment
-
-
-@pytest.fixture
-def world(city) -> PayWorld:
-    version = city.version
-    version.payment_timing = ProcedureVersion.PaymentTiming.BEFORE_PROCESSING
-    version.save(update_fields=["payment_timing"])
-    Fee.objects.create(version=version, name="Phí trích lục bản sao", amount=5000,
-                       kind=Fee.Kind.PER_COPY)
-    leader = make_user("centre-leader", "Huỳnh Văn Giàu", leader=city.centre)
-    return PayWorld(city=city, centre_leader=leader)
 
 
 def bank_incoming(reference: str, amount: int, txn: str, *, key: bytes | None = None,

@@ -92,7 +92,7 @@ def test_fees_due_offer_online_payment_and_the_button_reuses_one_payment(client,
     assert pay_url in page.content.decode()
 
     response = client.post(pay_url)
-    payment = Payment.objects.get(dossier=d)
+    payment = Payment.objects.get(dossier_link__dossier=d)
     assert response.status_code == 302
     assert response["Location"] == reverse("portal:pay", args=[payment.reference])
     assert payment.amount == page.context["owed"]
@@ -100,7 +100,7 @@ def test_fees_due_offer_online_payment_and_the_button_reuses_one_payment(client,
     assert reverse("portal:pay", args=[payment.reference]) in client.get(
         f"/ho-so-cua-toi/{d.pk}/").content.decode()
     client.post(pay_url)
-    assert Payment.objects.filter(dossier=d).count() == 1
+    assert Payment.objects.filter(dossier_link__dossier=d).count() == 1
 
 
 def test_another_citizen_cannot_start_a_payment(client, city, citizen, other_citizen):
@@ -109,21 +109,21 @@ def test_another_citizen_cannot_start_a_payment(client, city, citizen, other_cit
     svc.dossier_request_payment(dossier_id=d.pk, actor=city.specialist, amount=50_000)
     client.force_login(other_citizen)
     assert client.post(reverse("portal:my_pay", args=[d.pk])).status_code == 404
-    assert not Payment.objects.filter(dossier=d).exists()
+    assert not Payment.objects.filter(dossier_link__dossier=d).exists()
 
 
 def test_nothing_owed_is_a_message_not_a_payment(client, city, citizen):
     d = receive(city, file_online(city, citizen))
     client.force_login(citizen)
-    before = Payment.objects.filter(dossier=d).count()
+    before = Payment.objects.filter(dossier_link__dossier=d).count()
     # Fees of the test procedure are computed at receipt; settle them away by exemption is
     # not needed: a dossier owes nothing once its open items are gone.
     from onestop.payments.models import FeeItem
 
-    FeeItem.objects.filter(dossier=d).delete()
+    FeeItem.objects.filter(dossier_link__dossier=d).delete()
     response = client.post(reverse("portal:my_pay", args=[d.pk]), follow=True)
     assert response.status_code == 200
-    assert Payment.objects.filter(dossier=d).count() == before
+    assert Payment.objects.filter(dossier_link__dossier=d).count() == before
     assert list(response.context["messages"])
 
 

@@ -71,8 +71,8 @@ def _follow_ups(dossier: Dossier) -> dict[str, Any]:
         extra["rating"] = rating_for(dossier)
         extra["can_rate"] = extra["rating"] is None
     elif dossier.status == Status.AWAITING_PAYMENT:
-        from onestop.payments.selectors import open_payment_for_dossier
-        from onestop.payments.services import outstanding
+        from onestop.dossiers.selectors import open_payment_for_dossier
+        from onestop.dossiers.services import outstanding
 
         extra["owed"] = outstanding(dossier_id=dossier.pk)
         extra["open_payment"] = open_payment_for_dossier(dossier_id=dossier.pk)
@@ -167,7 +167,7 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
     """"Pay online": the payment for what the dossier owes (the same pending one when the
     button is pressed again), then its page /thanh-toan/<reference>/."""
-    from onestop.payments.services import payment_for_dossier
+    from onestop.dossiers.services import payment_for_dossier
 
     dossier = sel.my_dossier(user=request.user, pk=pk)
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from onestop.core.errors import DomainError
 from onestop.core.formatting import in_words
 from onestop.core.qr import qr_svg
+from onestop.dossiers.selectors import dossier_of_payment
 from onestop.payments import providers, selectors, services
 from onestop.payments.banks import bank_name
 from onestop.payments.models import Payment, Receipt
@@ -49,6 +50,7 @@ def _render_pay(request: HttpRequest, payment: Payment, *, error: str = "",
         qr = providers.get("vietqr").start(payment).payload
     context = {
         "payment": payment,
+        "dossier": dossier_of_payment(payment),
         "qr_svg": qr_svg(qr, scale=5) if qr else "",
         "qr_payload": qr or "",
         "bank": bank_name(settings.ONESTOP_PAYMENT_BANK_BIN),

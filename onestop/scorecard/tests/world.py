@@ -82,7 +82,7 @@ def online(city: City, citizen: Any, *, at: Any) -> Dossier:
 
 
 def pay_online(d: Dossier, *, at: Any, txn: str) -> None:
-    payment = psvc.payment_for_dossier(dossier_id=d.pk, provider="vietqr", at=at).payment
+    payment = svc.payment_for_dossier(dossier_id=d.pk, provider="vietqr", at=at).payment
     psvc.notice_apply(provider="vietqr", at=at, notice=Notice(
         reference=payment.reference, provider_txn_id=txn, amount=payment.amount,
         success=True))
@@ -91,7 +91,7 @@ def pay_online(d: Dossier, *, at: Any, txn: str) -> None:
 def build(city: City) -> World:
     citizen = make_user("citizen-hoa", "Lê Thị Hoa")
     a = counter(city, at=vn(2026, 3, 2, 8), documents=scanned_documents(city))
-    psvc.payment_record_cash(dossier_id=a.pk, officer=city.officer, amount=8000,
+    svc.payment_record_cash(dossier_id=a.pk, officer=city.officer, amount=8000,
                              at=vn(2026, 3, 2, 8, 30))
     to_leader(city, a, at=vn(2026, 3, 2, 9))
     a = svc.dossier_approve(dossier_id=a.pk, actor=city.leader, at=vn(2026, 3, 3, 10))
