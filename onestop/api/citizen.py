@@ -20,7 +20,13 @@ from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import receiving_centres, version_in_force
 from onestop.core.errors import ValidationFailed
 from onestop.dossiers import services as svc
-from onestop.dossiers.selectors import citizen_timeline, my_document, my_dossier, my_dossiers
+from onestop.dossiers.selectors import (
+    citizen_timeline,
+    my_document,
+    my_dossier,
+    my_dossiers,
+    signed_by_file,
+)
 from onestop.notifications import selectors as nsel
 from onestop.notifications import services as nsvc
 
@@ -75,6 +81,11 @@ class DossierDocumentOut(Schema):
     kind: str
     name: str
     has_file: bool
+    # A digitally signed PDF (the result): who signed it, when, and the SHA-256 of the file
+    # (the one in the audit log); null for other documents.
+    signed_by: str | None = None
+    signed_at: datetime.datetime | None = None
+    sha256: str | None = None
 
 
 class SupplementOut(Schema):
@@ -99,13 +110,22 @@ def _item(d: Any) -> dict[str, Any]:
             "version": getattr(d, "version", 0)}
 
 
+def _document(doc: Any, signed: dict[int, Any]) -> dict[str, Any]:
+    signature = signed.get(doc.pk)
+    return {"id": doc.pk, "kind": doc.kind, "name": doc.name, "has_file": bool(doc.file),
+            "signed_by": signature.signer_name if signature else None,
+            "signed_at": signature.signed_at if signature else None,
+            "sha256": signature.sha256 if signature else None}
+
+
 def _detail(d: Any) -> dict[str, Any]:
+    documents = list(d.documents.all())
+    signed = signed_by_file(documents)
     return {
         **_item(d), "receiving_centre": d.receiving_agency.name,
         "timeline": [{"at": e.at, "label": e.label, "status": e.status, "reason": e.reason}
                      for e in citizen_timeline(dossier=d)],
-        "documents": [{"id": doc.pk, "kind": doc.kind, "name": doc.name,
-                       "has_file": bool(doc.file)} for doc in d.documents.all()],
+        "documents": [_document(doc, signed) for doc in documents],
         "supplements": [{"requested_at": s.requested_at, "reason": s.reason, "items": s.items,
                          "resolved_at": s.resolved_at} for s in d.supplements.all()],
     }

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import functools
 import hashlib
 import os
 import ssl
@@ -119,13 +121,24 @@ class KeyHandle:
     certificate: x509.Certificate
     chain: list[x509.Certificate] = field(default_factory=list)
 
-    @property
+    # Parsed once per handle (and handles are kept per process, `open_key`): asn1crypto
+    # parses lazily and re-encoding a freshly loaded certificate for every signature's
+    # signing-certificate attribute was a visible share of its time.
+    @functools.cached_property
     def asn1_certificate(self) -> asn1_x509.Certificate:
         return to_asn1(self.certificate)
 
-    @property
+    @functools.cached_property
     def asn1_chain(self) -> list[asn1_x509.Certificate]:
         return [to_asn1(c) for c in self.chain]
+
+    def current(self) -> bool:
+        """Whether this cached handle still reflects its key store (a replaced key file)."""
+        return True
+
+    def warm(self) -> None:
+        """Parse what every signature needs, before the handle is shared (`open_key`)."""
+        _ = self.asn1_certificate, self.asn1_chain
 
     @contextlib.asynccontextmanager
     async def pyhanko(self) -> AsyncIterator[PyHankoSigner]:
@@ -153,10 +166,26 @@ class FileKeyHandle(KeyHandle):
         super().__init__(signer=signer, certificate=cert, chain=chain)
         self._key = key
 
+    def current(self) -> bool:
+        try:
+            key, _cert, _chain = _load_pkcs12(key_path(self.signer.key_ref),
+                                              self.signer.secret_ref)
+        except KeyUnavailable:
+            return False
+        return key is self._key
+
+    def warm(self) -> None:
+        super().warm()
+        _ = self._signer
+
+    @functools.cached_property
+    def _signer(self) -> InMemoryKeySigner:
+        return InMemoryKeySigner(key=self._key, certificate=self.asn1_certificate,
+                                 chain=self.asn1_chain)
+
     @contextlib.asynccontextmanager
     async def pyhanko(self) -> AsyncIterator[PyHankoSigner]:
-        yield InMemoryKeySigner(key=self._key, certificate=self.asn1_certificate,
-                                chain=self.asn1_chain)
+        yield self._signer
 
     def private_key(self) -> Any:
         return self._key
@@ -383,8 +412,35 @@ HANDLES: dict[str, Callable[[Signer], KeyHandle]] = {
 }
 
 
+_handles: dict[tuple[Any, ...], KeyHandle] = {}
+_handles_lock = threading.Lock()
+
+
 def open_key(signer: Signer) -> KeyHandle:
-    return HANDLES[signer.kind](signer)
+    """The key handle of `signer`, made once per process and reused.
+
+    Loading a PKCS#12 file (key checks included), parsing certificates and building
+    pyHanko's signer cost more than the signature itself; a handle is kept per signer row
+    and key reference and rebuilt when its certificate, reference or key file changes.
+    """
+    cache_key = (signer.pk, signer.kind, signer.key_ref, signer.secret_ref, signer.serial)
+    with _handles_lock:
+        handle = _handles.get(cache_key)
+    if handle is None or not handle.current():
+        handle = HANDLES[signer.kind](signer)
+        handle.warm()
+        with _handles_lock:
+            _handles[cache_key] = handle
+    # The row as read now (name and position change without a new key).
+    fresh = copy.copy(handle)
+    fresh.signer = signer
+    return fresh
+
+
+def handles_forget() -> None:
+    """Drop the cached key handles (tests that replace key files call it)."""
+    with _handles_lock:
+        _handles.clear()
 
 
 def fingerprint(cert: x509.Certificate) -> str:

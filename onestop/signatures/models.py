@@ -69,6 +69,11 @@ class Signer(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.label})"
 
+    @property
+    def is_demo(self) -> bool:
+        """A certificate of the demo CA (onestop.signatures.democa): shown as such."""
+        return "onestop DEMO" in self.issuer
+
 
 class SignedDocument(models.Model):
     class Kind(models.TextChoices):
@@ -105,3 +110,7 @@ class SignedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.reference})"
+
+    @property
+    def is_demo(self) -> bool:
+        return self.signer.is_demo

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
-from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives import hashes, serialization
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -36,7 +38,7 @@ from .keys import FileKeyHandle, KeyHandle, open_key, remote_certificates, run
 from .layout import Slot
 from .models import SignedDocument, Signer
 from .pades import Appearance, sign_pdf
-from .trust import pem_certificates, to_asn1, to_pem, validation_context
+from .trust import pem_certificates, to_pem, trust_state, validation_context
 
 
 def _dn(name: x509.Name) -> str:
@@ -88,9 +90,20 @@ def _day(moment: datetime.datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y}"
 
 
+# A certificate found good is not checked against the CRLs again for this long, as long as
+# the trust list and the local CRLs stay the same (a new CRL or root invalidates at once,
+# trust.trust_state). Bounds how stale a fetched CRL or OCSP answer can be.
+CHECK_SECONDS = 300
+_checked: dict[tuple[Any, ...], float] = {}
+
+
 def certificate_check(handle: KeyHandle, *, at: datetime.datetime) -> None:
     """Refuse, with a clear message, a certificate that is not valid at `at`: outside its
-    validity period, revoked (CRL/OCSP where configured), or not chaining to a trusted root."""
+    validity period, revoked (CRL/OCSP where configured), or not chaining to a trusted root.
+
+    The path and revocation check is remembered per process for `CHECK_SECONDS` under the
+    current trust state; the validity period is checked every time.
+    """
     cert = handle.certificate
     who = handle.signer.name
     if at < cert.not_valid_before_utc:
@@ -102,8 +115,20 @@ def certificate_check(handle: KeyHandle, *, at: datetime.datetime) -> None:
             _("The certificate of %(name)s expired on %(date)s: it can no longer sign. "
               "Register the renewed certificate."),
             name=who, date=_day(cert.not_valid_after_utc))
+    key = (cert.fingerprint(hashes.SHA256()), trust_state())
+    seen = _checked.get(key)
+    if seen is not None and 0 <= time.monotonic() - seen < CHECK_SECONDS:
+        return
+    _path_check(handle, at=at)
+    if len(_checked) > 1000:
+        _checked.clear()
+    _checked[key] = time.monotonic()
+
+
+def _path_check(handle: KeyHandle, *, at: datetime.datetime) -> None:
+    who = handle.signer.name
     validator = CertificateValidator(
-        to_asn1(cert), intermediate_certs=handle.asn1_chain,
+        handle.asn1_certificate, intermediate_certs=handle.asn1_chain,
         validation_context=validation_context(moment=at, other_certs=handle.asn1_chain))
     try:
         run(validator.async_validate_usage({"digital_signature"}))
@@ -124,17 +149,27 @@ def certificate_check(handle: KeyHandle, *, at: datetime.datetime) -> None:
             _("The certificate of %(name)s is not valid for signing."), name=who) from exc
 
 
-def document_sign(
-    *, pdf: bytes, signer: Signer, kind: str, reference: str, object_type: str,
-    object_id: str | int, title: str, reason: str, slot: Slot | None = None,
-    actor: Any | None = None, at: datetime.datetime | None = None,
-) -> SignedDocument:
-    """Sign a PDF with `signer`'s key and record it (file, SHA-256 in the audit log).
+@dataclass(frozen=True)
+class SignedPdf:
+    """A PDF signed and not yet recorded (`pdf_sign`), so a caller can sign before it takes
+    its row locks and record the result inside its transaction (`document_record`)."""
 
-    The signature's own time is always the real clock: a signature says when it was made.
-    `at` is the moment of the action the audit event records (the approval, the letter),
-    which a simulation such as the demo sets in the past. Runs in the caller's transaction
-    when there is one.
+    pdf: bytes
+    signer: Signer
+    signed_at: datetime.datetime
+    timestamped: bool
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.pdf).hexdigest()
+
+
+def pdf_sign(*, pdf: bytes, signer: Signer, reason: str, slot: Slot | None = None) -> SignedPdf:
+    """Sign a PDF with `signer`'s key; writes nothing.
+
+    Refuses (SigningRefused) an inactive signer and a certificate that is not valid now
+    (expired, not yet valid, revoked, untrusted); KeyUnavailable when the key store does not
+    answer or refuses. The signature's own time is always the real clock.
     """
     if not signer.is_active:
         raise SigningRefused(_("The signer %(name)s is no longer active."), name=signer.name)
@@ -149,24 +184,55 @@ def document_sign(
     except SigningError as exc:  # the key store refused (wrong PIN, service error, …)
         raise KeyUnavailable(_("The key store of %(name)s refused to sign: %(error)s"),
                              name=signer.name, error=str(exc)) from exc
-    digest = hashlib.sha256(signed.pdf).hexdigest()
+    return SignedPdf(pdf=signed.pdf, signer=signer, signed_at=now,
+                     timestamped=signed.timestamped)
+
+
+def document_record(
+    *, signed: SignedPdf, kind: str, reference: str, object_type: str, object_id: str | int,
+    title: str, actor: Any | None = None, at: datetime.datetime | None = None,
+) -> SignedDocument:
+    """Keep a signed PDF: the file, its record, and its SHA-256 in the audit log.
+
+    `at` is the moment of the action the audit event records (the approval, the letter),
+    which a simulation such as the demo sets in the past. Runs in the caller's transaction.
+    """
+    signer = signed.signer
+    digest = signed.sha256
     with transaction.atomic():
         document = SignedDocument(
             kind=kind, reference=reference, object_type=object_type,
             object_id=str(object_id), title=title[:300], signer=signer,
             signer_name=signer.name, signer_position=signer.position,
             signer_agency=signer.agency.name, certificate_serial=signer.serial,
-            signed_at=now, sha256=digest, size=len(signed.pdf), timestamped=signed.timestamped,
+            signed_at=signed.signed_at, sha256=digest, size=len(signed.pdf),
+            timestamped=signed.timestamped,
         )
         document.file.save(f"{_file_stem(reference)}-{kind}.pdf", ContentFile(signed.pdf),
                            save=False)
         document.save()
         audit_append(actor=actor, action="signature.sign", object_type=object_type,
-                     object_id=object_id, at=at or now,
+                     object_id=object_id, at=at or signed.signed_at,
                      data={"document": document.pk, "kind": kind, "sha256": digest,
                            "signer": signer.label, "serial": signer.serial,
                            "timestamped": signed.timestamped})
     return document
+
+
+def document_sign(
+    *, pdf: bytes, signer: Signer, kind: str, reference: str, object_type: str,
+    object_id: str | int, title: str, reason: str, slot: Slot | None = None,
+    actor: Any | None = None, at: datetime.datetime | None = None,
+) -> SignedDocument:
+    """Sign a PDF with `signer`'s key and record it (`pdf_sign`, then `document_record`).
+
+    Runs in the caller's transaction when there is one, so a refused signature refuses the
+    caller's whole action.
+    """
+    signed = pdf_sign(pdf=pdf, signer=signer, reason=reason, slot=slot)
+    return document_record(signed=signed, kind=kind, reference=reference,
+                           object_type=object_type, object_id=object_id, title=title,
+                           actor=actor, at=at)
 
 
 def _file_stem(reference: str) -> str:

@@ -52,22 +52,61 @@ def _files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in directory.iterdir() if p.suffix.lower() in suffixes)
 
 
-def trust_roots() -> list[asn1_x509.Certificate]:
-    paths = _files(trust_dir(), CERT_SUFFIXES)
-    paths += [Path(p) for p in settings.ONESTOP_SIGNATURE_TRUST_ROOTS]
-    roots: list[asn1_x509.Certificate] = []
+def _root_paths() -> list[Path]:
+    return (_files(trust_dir(), CERT_SUFFIXES)
+            + [Path(p) for p in settings.ONESTOP_SIGNATURE_TRUST_ROOTS])
+
+
+def _crl_paths() -> list[Path]:
+    return _files(crl_dir(), (".crl", ".pem")) + [Path(p) for p in settings.ONESTOP_SIGNATURE_CRLS]
+
+
+def _fingerprint(paths: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    out = []
     for path in paths:
-        roots += load_certificates(path)
-    return roots
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        out.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
+
+
+def trust_state() -> tuple[Any, ...]:
+    """What the trust list and the local CRLs are right now (names, times and sizes of their
+    files, and the policy): a new CRL dropped into crl/ or a new root changes it, so results
+    cached under it (parsed files, a signer's certificate check) are never stale."""
+    return (_fingerprint(_root_paths()), _fingerprint(_crl_paths()),
+            settings.ONESTOP_SIGNATURE_REVOCATION, settings.ONESTOP_SIGNATURE_FETCH)
+
+
+# Parsed files, per process, keyed on their fingerprint: reading and parsing the trust list
+# and the CRLs for every signature was a measurable part of its time (perf/README.md).
+_parsed: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+
+
+def _cached(kind: str, paths: list[Path], load: Any) -> list[Any]:
+    key = (kind, _fingerprint(paths))
+    if key not in _parsed:
+        if len(_parsed) > 32:
+            _parsed.clear()
+        items: list[Any] = []
+        for path in paths:
+            items += load(path)
+        _parsed[key] = items
+    return list(_parsed[key])
+
+
+def trust_roots() -> list[asn1_x509.Certificate]:
+    return _cached("roots", _root_paths(), load_certificates)
+
+
+def _load_crls(path: Path) -> list[asn1_crl.CertificateList]:
+    return [asn1_crl.CertificateList.load(der) for der in _der_blocks(path.read_bytes())]
 
 
 def local_crls() -> list[asn1_crl.CertificateList]:
-    paths = _files(crl_dir(), (".crl", ".pem"))
-    paths += [Path(p) for p in settings.ONESTOP_SIGNATURE_CRLS]
-    crls: list[asn1_crl.CertificateList] = []
-    for path in paths:
-        crls += [asn1_crl.CertificateList.load(der) for der in _der_blocks(path.read_bytes())]
-    return crls
+    return _cached("crls", _crl_paths(), _load_crls)
 
 
 REVOCATION_MODES = {"off": "soft-fail", "soft": "soft-fail", "hard": "hard-fail"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -162,3 +163,28 @@ def test_a_stale_version_is_a_conflict(city):
                     {"expected_version": filed["version"] + 7},
                     content_type="application/json", **bearer(officer))
     assert r.status_code == 409 and r.json()["code"] == "conflict"
+
+
+def test_the_signed_result_is_a_document_of_kind_result(city, signing):
+    from onestop.signatures.verify import verify_pdf
+
+    signing.signer(agency=city.justice, user=city.leader)
+    client = Client()
+    citizen = signup(client)
+    d = file_dossier(client, city, citizen)
+    officer, specialist, leader = (staff_token(client, u) for u in
+                                   ("officer", "specialist", "leader"))
+    d = act(client, officer, d, "receive")
+    d = act(client, officer, d, "hand_over")
+    d = act(client, specialist, d, "hand_over")
+    d = act(client, leader, d, "approve")
+    r = client.post(f"/api/v1/staff/dossiers/{d['id']}/return",
+                    {"expected_version": d["version"]}, **bearer(officer))
+    assert r.status_code == 200, r.content
+    mine = client.get(f"/api/v1/dossiers/{d['id']}", **bearer(citizen)).json()
+    (result,) = [doc for doc in mine["documents"] if doc["kind"] == "result"]
+    assert result["signed_by"] == city.leader.display_name and result["signed_at"]
+    download = client.get(f"/api/v1/dossiers/{d['id']}/documents/{result['id']}",
+                          **bearer(citizen))
+    data = b"".join(download.streaming_content)
+    assert verify_pdf(data).ok and hashlib.sha256(data).hexdigest() == result["sha256"]

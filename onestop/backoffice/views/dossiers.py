@@ -167,12 +167,18 @@ def _render_detail(request: HttpRequest, pk: int, *,
     apology_forms = None
     if draft is not None and "apology_sign" in offered:
         apology_forms = letter_forms(draft, dossier.version)
+    documents = list(dossier.documents.all())
+    signed = sel.signed_documents_of(dossier=dossier)
+    signed_files = sel.signed_by_file(documents, signed)
+    for doc in documents:
+        doc.signature = signed_files.get(doc.pk)  # type: ignore[attr-defined]
     return page(request, "backoffice/dossier.html", {
         "dossier": dossier,
         "deadline": sel.deadline_state(dossier, now=now,
                                        soon_until=sel.due_soon_until(now=now)),
         "steps": list(dossier.steps.all()),
-        "documents": list(dossier.documents.all()),
+        "documents": documents,
+        "signed": signed,
         "supplements": list(dossier.supplements.all()),
         "apologies": list(dossier.apologies.all()),
         "draft": draft,
@@ -229,6 +235,15 @@ def dossier_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse
 PDF_FORMS = ("receipt", "supplement", "refusal", "apology", "stop", "control")
 
 
+def _signed_or(signed: Any, render: Callable[[], bytes]) -> bytes:
+    """The digitally signed copy as it was issued, else the form printed for a hand
+    signature (issued without a key, or before signatures were introduced)."""
+    if signed is None:
+        return render()
+    with signed.file.open("rb") as handle:
+        return bytes(handle.read())
+
+
 @staff_required
 def dossier_form_pdf(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """The legal forms of Circular 03/2025/TT-VPCP as PDF, shown inline for printing."""
@@ -256,18 +271,21 @@ def dossier_form_pdf(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     elif form == "refusal":
         if dossier.status != Status.REFUSED:
             raise Http404("Not refused.")
-        data = pdf.render_refusal(dossier)
+        data = _signed_or(sel.signed_form(dossier=dossier, kind="refusal"),
+                          lambda: pdf.render_refusal(dossier))
     elif form == "apology":
         letters = dossier.apologies.order_by("-prepared_at", "-id")
         letter = (letters.filter(pk=wanted).first() if wanted.isdigit()
                   else letters.filter(state=ApologyLetter.State.SIGNED).first())
         if letter is None:
             raise Http404("No signed apology letter.")
-        data = pdf.render_apology(letter)
+        data = _signed_or(sel.signed_form(dossier=dossier, kind="apology", object_id=letter.pk),
+                          lambda: pdf.render_apology(letter))
     elif form == "stop":
         if dossier.status != Status.STOPPED:
             raise Http404("Not stopped.")
-        data = pdf.render_stop_notice(dossier)
+        data = _signed_or(sel.signed_form(dossier=dossier, kind="stop"),
+                          lambda: pdf.render_stop_notice(dossier))
     else:
         data = pdf.render_control_slip(dossier)
     response = HttpResponse(data, content_type="application/pdf")

@@ -131,6 +131,10 @@ def render_refusal(dossier: Dossier) -> bytes:
 
     For an online filing or a paper dossier refused at the counter alike.
     """
+    return _pdf(*refusal_context(dossier))
+
+
+def refusal_context(dossier: Dossier) -> tuple[str, dict[str, Any]]:
     dossier = _reload(dossier)
     event = _latest_event(dossier, "dossier.refuse")
     if event is None:
@@ -145,7 +149,7 @@ def render_refusal(dossier: Dossier) -> bytes:
         "reason": _sentence(event.reason),
         "officer": event.actor_label if event.actor_id else "",
     }
-    return _pdf("03_refusal.html", context)
+    return "03_refusal.html", context
 
 
 def render_apology(letter: ApologyLetter) -> bytes:
@@ -154,6 +158,10 @@ def render_apology(letter: ApologyLetter) -> bytes:
 
     A letter that is not signed carries a watermark across the page, no number and no signer.
     """
+    return _pdf(*apology_context(letter))
+
+
+def apology_context(letter: ApologyLetter) -> tuple[str, dict[str, Any]]:
     letter = ApologyLetter.objects.select_related("signed_by").get(pk=letter.pk)
     dossier = _reload(letter.dossier_id)
     signed = letter.state == ApologyLetter.State.SIGNED
@@ -176,12 +184,16 @@ def render_apology(letter: ApologyLetter) -> bytes:
         "archive": f"Lưu: VT, {abbreviation_of(issuer)}.",
         "watermark": LETTER_WATERMARKS.get(letter.state, ""),
     }
-    return _pdf("04_apology.html", context)
+    return "04_apology.html", context
 
 
 def render_stop_notice(dossier: Dossier) -> bytes:
     """Form 05: Thông báo dừng giải quyết hồ sơ, issued by the competent agency with the
     reason recorded when processing was stopped (status 8)."""
+    return _pdf(*stop_notice_context(dossier))
+
+
+def stop_notice_context(dossier: Dossier) -> tuple[str, dict[str, Any]]:
     dossier = _reload(dossier)
     event = _latest_event(dossier, "dossier.stop")
     if event is None:
@@ -201,7 +213,7 @@ def render_stop_notice(dossier: Dossier) -> bytes:
         "signer": signature_block(issuer, signer),
         "archive": f"Lưu: VT, {abbreviation_of(issuer)}.",
     }
-    return _pdf("05_stop_notice.html", context)
+    return "05_stop_notice.html", context
 
 
 def control_slip_rows(dossier: Dossier) -> list[dict[str, Any]]:
@@ -386,11 +398,15 @@ def _actor_label(dossier: Dossier, *, actions: tuple[str, ...]) -> str:
     return event.actor_label
 
 
+def form_html(template: str, context: dict[str, Any]) -> str:
+    # The forms are Vietnamese whatever the interface language is.
+    with override("vi"):
+        return render_to_string(f"{TEMPLATE_DIR}/{template}", context)
+
+
 def _pdf(template: str, context: dict[str, Any]) -> bytes:
     # Imported here: WeasyPrint loads Pango and fonts, which every other code path can skip.
     import weasyprint
 
-    # The forms are Vietnamese whatever the interface language is.
-    with override("vi"):
-        html = render_to_string(f"{TEMPLATE_DIR}/{template}", context)
-    return weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return weasyprint.HTML(string=form_html(template, context),
+                           base_url=str(settings.BASE_DIR)).write_pdf()

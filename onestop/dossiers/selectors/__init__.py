@@ -6,6 +6,7 @@
 - public: the status lookup by code and the last four digits
 - citizen: a citizen's own dossiers, documents and timeline (portal and API alike)
 - fees: what a dossier owes and its payments (the dossier's links to the payments core)
+- signed: the digitally signed documents of a dossier
 
 What they need from the permissions table (`available_actions`) is in
 onestop.dossiers.permissions. Selectors raise NotFound, never Http404.
@@ -29,6 +30,7 @@ from .queues import (
     due_soon_until,
     procedure_filter_choices,
 )
+from .signed import signed_by_file, signed_documents_of, signed_form
 from .staff import (
     apology_drafts_for,
     apology_letter_for,
@@ -47,5 +49,5 @@ __all__ = [
     "my_document", "my_dossier", "my_dossiers", "open_payment_for_dossier",
     "payments_of_dossier", "with_dossiers",
     "next_step_of", "open_supplement", "procedure_filter_choices", "public_status_lookup",
-    "staff_for_step", "status_label",
+    "signed_by_file", "signed_documents_of", "signed_form", "staff_for_step", "status_label",
 ]

@@ -34,6 +34,7 @@ from onestop.core.errors import InvalidTransition, NotAllowed, ValidationFailed
 from ..models import CLOCK_RUNNING_Q, ApologyLetter, Dossier, FormKind
 from ._base import appointment_of, lock_dossier, record
 from .registers import form_issue
+from .signing import apology_signed
 
 # How close to the legal due moment a dossier is "due soon": one working day (issue #2).
 DUE_SOON_DAYS = 1
@@ -194,6 +195,8 @@ def apology_sign(
                                        "in_time": letter.in_time})
     form_issue(form=FormKind.APOLOGY, agency=dossier.handling_agency, dossier=dossier, at=at,
                object_id=letter.pk)
+    # Form 04 signed with the leader's key: a refused signature refuses the letter.
+    apology_signed(letter=letter, dossier=dossier, leader=leader, at=at)
     return letter
 
 

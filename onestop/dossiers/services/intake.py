@@ -38,6 +38,7 @@ from ..uploads import check_uploads
 from ._base import check_move, lock_dossier, record
 from .payment import after_receipt
 from .registers import form_issue
+from .signing import refusal_signed
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,9 @@ def dossier_refuse(
     dossier.finished_at = at
     record(dossier=dossier, action=Action.REFUSE, actor=officer, from_status=Status.SUBMITTED,
            fields=["status", "finished_at"], at=at, reason=reason.strip())
-    form_issue(form=FormKind.REFUSAL, agency=dossier.receiving_agency, dossier=dossier, at=at)
+    issued = form_issue(form=FormKind.REFUSAL, agency=dossier.receiving_agency, dossier=dossier,
+                        at=at)
+    refusal_signed(dossier=dossier, officer=officer, at=at, number=issued.number_line)
     return dossier
 
 
@@ -349,5 +352,7 @@ def dossier_refuse_at_counter(
     dossier.finished_at = at
     record(dossier=dossier, action=Action.REFUSE, actor=officer, from_status=None,
            fields=["finished_at"], at=at, reason=reason.strip())
-    form_issue(form=FormKind.REFUSAL, agency=dossier.receiving_agency, dossier=dossier, at=at)
+    issued = form_issue(form=FormKind.REFUSAL, agency=dossier.receiving_agency, dossier=dossier,
+                        at=at)
+    refusal_signed(dossier=dossier, officer=officer, at=at, number=issued.number_line)
     return dossier

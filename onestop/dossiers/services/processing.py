@@ -36,6 +36,7 @@ from .clock import CLOCK_FIELDS, clock_close, clock_pause, clock_resume
 from .intake import SubmittedDocument, check_documents_belong
 from .payment import ensure_paid_before_return
 from .registers import form_issue
+from .signing import PreparedResult, result_prepare, result_record, stop_signed
 
 
 def _finish_current_step(dossier: Dossier, *, actor: Any, at: datetime.datetime,
@@ -107,24 +108,65 @@ def dossier_assign(
     return dossier
 
 
-@transaction.atomic
 def dossier_approve(
     *, dossier_id: int, actor: Any, note: str = "", expected_version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Dossier:
-    """The leader approves and signs on the last step: the result is ready (status 9)."""
+    """The leader approves and signs on the last step: the result is ready (status 9).
+
+    The electronic result is rendered and signed with the leader's key (services/signing.py)
+    before the dossier's row lock is taken, so the lock (on SQLite the database's write lock)
+    is held only for the writes; the signature is kept under the lock, and made again there
+    if the dossier changed in between. Called inside a caller's transaction (the demo), it
+    all happens under the lock. A refused signature refuses the approval.
+    """
     at = now_or(at)
-    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    early = None
+    if not transaction.get_connection().in_atomic_block:
+        early = _result_before_lock(dossier_id=dossier_id, actor=actor, at=at,
+                                    expected_version=expected_version)
+    return _approve(dossier_id=dossier_id, actor=actor, note=note, at=at, early=early,
+                    expected_version=expected_version)
+
+
+def _approval_checks(dossier: Dossier, *, actor: Any) -> Status:
     to = check_move(action=Action.APPROVE, dossier=dossier)
     authorize(action=Action.APPROVE, dossier=dossier, user=actor)
     if dossier.steps.filter(order__gt=open_step(dossier).order).exists():
         raise ValidationFailed(_("Steps remain before approval: hand the dossier over."))
+    return to
+
+
+def _result_before_lock(*, dossier_id: int, actor: Any, at: datetime.datetime,
+                        expected_version: int | None) -> PreparedResult | None:
+    dossier = (Dossier.objects.select_related("procedure_version", "receiving_agency",
+                                              "handling_agency", "current_step")
+               .filter(pk=dossier_id).first())
+    if dossier is None or (expected_version is not None
+                           and dossier.version != expected_version):
+        return None  # the locked read gives the proper answer
+    _approval_checks(dossier, actor=actor)
+    signed = result_prepare(dossier=dossier, leader=actor, at=at)
+    return PreparedResult(signed=signed, version=dossier.version) if signed else None
+
+
+@transaction.atomic
+def _approve(*, dossier_id: int, actor: Any, note: str, at: datetime.datetime,
+             early: PreparedResult | None, expected_version: int | None) -> Dossier:
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    to = _approval_checks(dossier, actor=actor)
+    signed = (early.signed if early is not None and early.version == dossier.version
+              else result_prepare(dossier=dossier, leader=actor, at=at))
     _finish_current_step(dossier, actor=actor, at=at, note=note)
     dossier.status = to
     dossier.finished_at = at  # the processing end used for "on time" (docs/domain.md §6)
+    data: dict[str, Any] = {"on_time": at <= (dossier.due_at or appointment_of(dossier))}
+    if signed is not None:
+        data["result_sha256"] = signed.sha256
     record(dossier=dossier, action=Action.APPROVE, actor=actor, from_status=Status.IN_PROCESS,
-           fields=["status", "current_step", "finished_at"], at=at, reason=note,
-           data={"on_time": at <= (dossier.due_at or appointment_of(dossier))})
+           fields=["status", "current_step", "finished_at"], at=at, reason=note, data=data)
+    if signed is not None:
+        result_record(dossier=dossier, signed=signed, actor=actor, at=at)
     return dossier
 
 
@@ -244,6 +286,7 @@ def dossier_stop(
            fields=["status", "finished_at", "current_step", "paused_at"], at=at,
            reason=reason.strip())
     form_issue(form=FormKind.STOP, agency=dossier.handling_agency, dossier=dossier, at=at)
+    stop_signed(dossier=dossier, leader=actor, at=at)
     return dossier
 
 

@@ -181,3 +181,19 @@ def test_the_result_is_downloadable_only_once_returned(client, city, citizen, mi
     result = next(r for r in page.context["results"] if r.pk != early.pk)
     response = client.get(f"/ho-so-cua-toi/{d.pk}/tep/{result.pk}/")
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+
+
+def test_the_returned_result_is_the_signed_pdf_and_the_page_says_who_signed(client, city,
+                                                                           citizen, mine,
+                                                                           signing):
+    from onestop.signatures.verify import verify_pdf
+
+    signing.signer(agency=city.justice, user=city.leader, position="Giám đốc")
+    d = to_result_ready(city, mine)
+    svc.dossier_return_result(dossier_id=d.pk, officer=city.officer)
+    client.force_login(citizen)
+    page = client.get(f"/ho-so-cua-toi/{d.pk}/", HTTP_ACCEPT_LANGUAGE="vi")
+    (result,) = page.context["results"]
+    assert f"Ký số bởi {city.leader.display_name} lúc" in page.content.decode()
+    response = client.get(f"/ho-so-cua-toi/{d.pk}/tep/{result.pk}/")
+    assert verify_pdf(b"".join(response.streaming_content)).ok

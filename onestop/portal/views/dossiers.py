@@ -43,12 +43,16 @@ def _page(request: HttpRequest, dossier: Dossier, *, status: int = 200,
           **extra: Any) -> HttpResponse:
     supplement = sel.open_supplement(dossier)
     documents = list(dossier.documents.all())
+    results = ([d for d in documents if d.kind == DossierDocument.Kind.RESULT]
+               if dossier.status == Status.RETURNED else [])
+    signed = sel.signed_by_file(results)
+    for doc in results:
+        doc.signature = signed.get(doc.pk)  # type: ignore[attr-defined]
     context: dict[str, Any] = {
         "dossier": dossier, "timeline": sel.citizen_timeline(dossier=dossier),
         "supplement": supplement,
         "submitted": [d for d in documents if d.kind != DossierDocument.Kind.RESULT],
-        "results": [d for d in documents if d.kind == DossierDocument.Kind.RESULT]
-        if dossier.status == Status.RETURNED else [],
+        "results": results,
         "can_withdraw": target_status(Action.WITHDRAW, dossier.status) is not None,
         "required": list(dossier.procedure_version.documents.all()) if supplement else [],
         "steps": list(dossier.steps.all()),
