@@ -321,8 +321,11 @@ class Simulator:
 
     def plan(self, index: int, target: Status, *, forced: bool) -> Plan:
         rng, w = self.rng, self.world
+        # The demo citizen's own returned dossier (a signed result to download): the first
+        # returned one is filed online from the `congdan` account.
+        citizens_result = forced and target == Status.RETURNED
         choices = [(s, v) for s, v in w.versions.values()
-                   if not (target in NEEDS_ONLINE and s.online == "none")
+                   if not ((target in NEEDS_ONLINE or citizens_result) and s.online == "none")
                    and not (forced and Decimal(s.days) > 3)]
         spec, version = rng.choices(choices, weights=[s.weight for s, _v in choices])[0]
         if spec.handler == "commune":
@@ -333,8 +336,9 @@ class Simulator:
             receiving, handling = w.centre, w.departments[spec.handler]
             commune = rng.choice(data.COMMUNES)
         unit = w.units[commune.unit_code]
-        online = spec.online != "none" and (target in NEEDS_ONLINE or rng.random() < 0.6)
-        account = w.citizen if online and rng.random() < 0.08 else None
+        online = spec.online != "none" and (target in NEEDS_ONLINE or citizens_result
+                                            or rng.random() < 0.6)
+        account = w.citizen if online and (citizens_result or rng.random() < 0.08) else None
         if account is not None:
             applicant = svc.Applicant(name=account.full_name, id_number=account.cccd,
                                       phone=account.phone, account=account,
@@ -571,6 +575,12 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
                       committees=committees, units=units, versions=versions, users=users,
                       citizen=citizen)
         world.index()
+        # Every leader and unit signs with a key from the demo CA (labelled DEMO), so results,
+        # letters, notices and receipts are signed through the same services as in production.
+        from onestop.signatures.demo import load_demo_signers
+
+        load_demo_signers(agencies=[centre, *departments.values(), *counters.values(),
+                                    *committees.values()])
         sim = Simulator(world, rng=rng, now=now)
         sim.run(sim.plans(size))
         # What the worker would have done meanwhile: flag overdue dossiers, draft apologies.

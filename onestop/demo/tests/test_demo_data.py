@@ -100,4 +100,21 @@ def test_the_full_demo_loads_on_a_day_when_a_leader_signs_an_apology_late():
     # proposed appointment, already past by then, and the service refused it.
     result = demo_load(size=300, now=vn(2026, 12, 2, 7, 50))
     assert result.loaded and result.dossiers == 300
+
+
+def test_every_returned_demo_dossier_has_a_signed_result_the_citizens_too():
+    from onestop.dossiers.models import DossierDocument
+    from onestop.signatures.models import SignedDocument
+    from onestop.signatures.verify import verify_pdf
+
+    demo_load(size=40, now=NOW)
+    returned = Dossier.objects.filter(status=Status.RETURNED)
+    assert returned.filter(applicant__username="congdan").exists()
+    for dossier in returned:
+        result = DossierDocument.objects.get(dossier=dossier, kind="result")
+        assert SignedDocument.objects.filter(kind="result", file=result.file.name).exists()
+    report = verify_pdf(DossierDocument.objects.filter(
+        kind="result", dossier__applicant__username="congdan").first().file.read())
+    assert report.ok and report.signatures[0].demo  # a DEMO certificate, and says so
+    assert SignedDocument.objects.filter(kind="apology").exists()
     assert audit_verify().ok
