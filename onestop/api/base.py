@@ -109,7 +109,7 @@ def _code_of(exc: DomainError) -> str:
 @api.exception_handler(DomainError)
 def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     field = getattr(exc, "field", None)
-    details = {"field": field} if field else None
+    details = getattr(exc, "details", None) or ({"field": field} if field else None)
     response = error(request, exc.http_status, _code_of(exc), str(exc), details)
     if isinstance(exc, AuthFailed):
         response["WWW-Authenticate"] = "Bearer"

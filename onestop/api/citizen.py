@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 
+from onestop.agencies.models import Agency
 from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import receiving_centres, version_in_force
 from onestop.core.errors import ValidationFailed
@@ -160,6 +161,10 @@ def dossier(request: HttpRequest, dossier_id: PathId) -> dict[str, Any]:
 class FilingIn(InputSchema):
     procedure_code: str
     centre_code: str = ""
+    # The competent agency when the procedure has several (a commune-level procedure: the
+    # commune concerned). Without it an ambiguous filing is refused with the choices listed
+    # (error `competent_agency_needed`, details.choices): the platform never guesses.
+    competent_agency_code: str = ""
     note: str = ""
     address: str = ""
     # document_ids[i] is the required document that files[i] is for.
@@ -172,6 +177,15 @@ def _files(files: list[UploadedFile], ids: list[int]) -> list[svc.SubmittedDocum
     # Types, sizes, counts and which documents belong: the services' rules.
     return [svc.SubmittedDocument(required_document_id=doc_id, name=upload.name or "",
                                   file=upload) for upload, doc_id in zip(files, ids, strict=True)]
+
+
+def _competent(version: ProcedureVersion, code: str) -> Agency | None:
+    if not code:
+        return None
+    agency = next((a for a in version.competent_agencies.all() if a.code == code[:64]), None)
+    if agency is None:
+        raise ValidationFailed(_("%(code)s is not competent for this procedure."), code=code[:64])
+    return agency
 
 
 @router.post("/dossiers", response={201: DossierDetail, **ERRORS},
@@ -194,6 +208,7 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
                                 phone=u.phone, email=u.email, address=data.address[:300],
                                 account=u),
         documents=_files(list(files or []), data.document_ids), note=data.note[:2000],
+        handling_agency=_competent(version, data.competent_agency_code),
     )
     d = svc.dossier_submit_online(filing=filing)
     return 201, _detail(my_dossier(user=u, pk=d.pk))

@@ -25,9 +25,17 @@ class CompetentAgencyNeeded(ValidationFailed):
     """The competent agency cannot be told without the applicant's choice; `choices` lists
     the agencies to choose from."""
 
+    field = "competent_agency_code"
+
     def __init__(self, message: object, *, choices: list[Agency], **params: object) -> None:
         self.choices = choices
         super().__init__(message, **params)
+
+    @property
+    def details(self) -> dict[str, object]:
+        """What the API answers beside the message: the agencies to choose from."""
+        return {"field": self.field,
+                "choices": [{"code": a.code, "name": a.name} for a in self.choices]}
 
 
 @dataclass(frozen=True)

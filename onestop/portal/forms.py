@@ -4,6 +4,7 @@ Forms check shape only; the services own the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -81,10 +82,20 @@ class ApplicantForm(forms.Form):
         help_text=_("Any public administration service centre of the city accepts your "
                     "dossier, whatever your commune (Decree 118/2025/NĐ-CP)."))
 
-    def __init__(self, *args: Any, centres: list[Agency], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centres: list[Agency],
+                 competent: Sequence[Agency] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["centre"]).choices = [
             (a.pk, a.name) for a in centres]
+        if len(competent) > 1:
+            # Several agencies are competent (a commune-level procedure): the applicant says
+            # which; the platform never guesses (dossiers/routing.py).
+            self.fields["competent"] = forms.TypedChoiceField(
+                label=_("Competent agency"), coerce=int,
+                choices=[("", _("Choose…")), *((a.pk, a.name) for a in competent)],
+                help_text=_("For a commune-level procedure, the People's Committee of the "
+                            "commune the matter belongs to (for a birth: where it is "
+                            "registered). Any centre receives it."))
 
     def clean_id_number(self) -> str:
         try:

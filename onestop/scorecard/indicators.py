@@ -153,7 +153,8 @@ REGISTRY: dict[str, Indicator] = {i.code: i for i in (
               _("paid online"), _("dossiers with fees paid"),
               lambda c, _cat: Ratio(_d(c.paid_online), _d(c.paid))),
     Indicator("feedback_on_time", _("Feedback handled on time"),
-              _("feedback (PAKN): answered within the answer period (15 working days unless the province sets another)"),
+              _("feedback (PAKN): answered within the answer period (15 working days "
+                "unless the province sets another)"),
               _("answered on time"), _("due in the period"),
               lambda c, _cat: Ratio(_d(c.feedback_on_time), _d(c.feedback_due))),
     Indicator("feedback_satisfaction", _("Satisfaction with feedback handling"),

@@ -175,3 +175,22 @@ def test_another_users_staged_path_is_never_read(signed_in, city, citizen):
         "mime": "application/pdf"}]}
     session.save()
     assert signed_in.get(DOCS).context["slots"][0]["files"] == []
+
+
+def test_a_procedure_several_agencies_handle_asks_which_one_and_files_with_it(signed_in, city):
+    from onestop.agencies.models import Agency
+    binh_thuy = Agency.objects.create(code="000.02.01.H99", name="UBND phường Bình Thủy",
+                                      kind=Agency.Kind.COMMUNE_COMMITTEE)
+    city.version.competent_agencies.add(binh_thuy)
+    # Step 1 asks; without an answer the form says so and nothing moves on.
+    response = signed_in.post(START, applicant(city))
+    assert response.status_code == 400 and "competent" in response.context["form"].errors
+    assert signed_in.post(START, applicant(city, competent=binh_thuy.pk))["Location"] == DOCS
+    ids = slots(city)
+    signed_in.post(DOCS, {
+        f"doc-{ids['Tờ khai theo mẫu']}": SimpleUploadedFile("to khai.pdf", PDF_BYTES),
+        f"doc-{ids['Giấy tờ tùy thân']}": SimpleUploadedFile("cccd.png", PNG_BYTES),
+    })
+    assert "UBND phường Bình Thủy" in signed_in.get(REVIEW).content.decode()
+    signed_in.post(REVIEW)
+    assert Dossier.objects.get().handling_agency == binh_thuy

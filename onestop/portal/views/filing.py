@@ -21,6 +21,7 @@ from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.errors import DomainError
 from onestop.dossiers import services as svc
+from onestop.dossiers.routing import competent_routing
 from onestop.dossiers.services.intake import missing_documents
 from onestop.dossiers.uploads import max_bytes, max_files
 
@@ -57,7 +58,8 @@ def applicant(request: HttpRequest, code: str) -> HttpResponse:
         "name": user.full_name, "id_number": user.cccd, "phone": user.phone,
         "email": user.email,
     }
-    form = ApplicantForm(request.POST or None, initial=initial, centres=centres)
+    form = ApplicantForm(request.POST or None, initial=initial, centres=centres,
+                         competent=_competent_choices(version))
     if request.method == "POST" and form.is_valid():
         draft.set_applicant(form.cleaned_data)
         return redirect("portal:file_documents", code=code)
@@ -98,6 +100,16 @@ def _centre(pk: int) -> Agency | None:
     return next((a for a in cat.receiving_centres() if a.pk == pk), None)
 
 
+def _competent_choices(version: ProcedureVersion) -> list[Agency]:
+    return competent_routing(version=version, receiving_agency=None).choices
+
+
+def _competent(version: ProcedureVersion, applicant: dict[str, Any]) -> Agency | None:
+    """The competent agency the applicant chose, when the procedure has several."""
+    pk = applicant.get("competent")
+    return next((a for a in _competent_choices(version) if a.pk == pk), None)
+
+
 @citizen_required
 def review(request: HttpRequest, code: str) -> HttpResponse:
     version = _version(code)
@@ -121,7 +133,7 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
             with draft.submitted_documents([d.pk for d in docs]) as submitted:
                 dossier = svc.dossier_submit_online(filing=svc.Filing(
                     procedure_version=version, receiving_agency=centre, applicant=applicant_,
-                    documents=submitted))
+                    documents=submitted, handling_agency=_competent(version, a)))
         except DomainError as exc:
             # Nothing is lost: the draft and its files stay for another try.
             error = str(exc)
@@ -134,4 +146,5 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         (d, draft.files_for(d.pk)) for d in docs]
     return render(request, "portal/filing_review.html", _context(
         version, 3, applicant=a, centre=centre, files=files, error=error,
+        competent=_competent(version, a),
     ), status=400 if error else 200)
