@@ -155,7 +155,7 @@ class IntakeForm(forms.Form):
         if routing.default is not None:
             choice.initial = routing.default.pk
         self.routing = routing
-        self.fields["applicant_unit"].choices = [("", "—")] + [
+        cast(forms.ChoiceField, self.fields["applicant_unit"]).choices = [("", "—")] + [
             (u.code, u.name) for u in AdministrativeUnit.objects.filter(
                 province_code=settings.ONESTOP_PROVINCE_CODE).order_by("name")]
         self.required_documents: list[RequiredDocument] = list(version.documents.all())
