@@ -19,6 +19,16 @@ def city(db) -> City:
     return make_city()
 
 
+# The tests run as production does: on a key of their own, not the published fallback
+# (outside debug and demo, secrets derived from the fallback are refused: core.secrets).
+TEST_SECRET_KEY = "onestop-tests-8Xq2vL0pZr7Nc4Wm1Ty6Hb9Jd3Kf5Gs-not-a-production-key"
+
+
+@pytest.fixture(autouse=True)
+def _test_secret_key(settings):
+    settings.SECRET_KEY = TEST_SECRET_KEY
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Argon2 is deliberately slow; tests create many users and prove nothing about hashing.

@@ -62,12 +62,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
 DATA_DIR = Path(env_str("ONESTOP_DATA_DIR", "./data")).resolve()
 
 DEBUG = env_bool("ONESTOP_DEBUG", False)
+# Local and demo runs only: a fixed, clearly-named key published with the code. The web
+# server and the worker refuse to start on it outside debug and `onestop demo`, and payment
+# secrets are never derived from it there (onestop/core/secrets.py); offline commands run.
+ONESTOP_FALLBACK_SECRET_KEY = "onestop-insecure-local-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("ONESTOP_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG and env_bool("ONESTOP_REQUIRE_SECRET_KEY", False):
         raise ImproperlyConfigured("ONESTOP_SECRET_KEY must be set in production")
-    # Local and demo runs only: a fixed, clearly-named key. Production sets ONESTOP_SECRET_KEY.
-    SECRET_KEY = "onestop-insecure-local-key-do-not-use-in-production"
+    SECRET_KEY = ONESTOP_FALLBACK_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ONESTOP_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("ONESTOP_CSRF_TRUSTED_ORIGINS", [])

@@ -17,6 +17,9 @@ if os.environ.get("ONESTOP_PERF_API_DATABASE_URL"):
                  "default": dj_database_url.parse(os.environ["ONESTOP_PERF_API_DATABASE_URL"])}
 ROOT_URLCONF = "perf.bench_api_urls"
 DEBUG = False
+# A benchmark key (never a production one): the worker refuses the published fallback key.
+SECRET_KEY = (os.environ.get("ONESTOP_SECRET_KEY")
+              or "perf-benchmark-key-7c1e9a4b2d8f6053-not-for-production-use")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 # One client from one address: raised, not switched off, so the limiter's work is measured.
 ONESTOP_LOOKUP_RATE_LIMIT = 10**9

@@ -26,6 +26,9 @@ DATABASES = {**_PROJECT_DATABASES, "default": _perf_db}
 
 ROOT_URLCONF = "perf.urls_perf"
 DEBUG = False
+# A benchmark key (never a production one): the worker refuses the published fallback key.
+SECRET_KEY = (os.environ.get("ONESTOP_SECRET_KEY")
+              or "perf-benchmark-key-7c1e9a4b2d8f6053-not-for-production-use")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 # One client hammers one dossier from one address: the public lookup's per-address throttle

@@ -6,7 +6,10 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import calendars  # noqa: F401  (connects the override-cache signal)
+        from . import (
+            calendars,  # noqa: F401  (connects the override-cache signal)
+            checks,  # noqa: F401  (registers the deploy checks)
+        )
         from .scheduler import register_periodic_job
         from .tasks import audit_checkpoint_task
 

@@ -11,7 +11,7 @@ class PaymentsConfig(AppConfig):
         # The built-in providers register themselves in the registry on import.
         from onestop.core.scheduler import register_periodic_job
 
-        from . import providers  # noqa: F401
+        from . import checks, providers  # noqa: F401  (checks: the deploy checks)
         from .tasks import payments_sweep_task
 
         # Pending gateway payments queried, old pending ones expired, unsent receipts resent.

@@ -89,6 +89,7 @@ def gateway() -> Iterator[Gateway]:
 def _worker(gateway: Gateway, tmp_path: Any, *args: str) -> subprocess.Popen[bytes]:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "onestop.settings",
            "DATABASE_URL": database_url(), "ONESTOP_REDIS_URL": "",
+           "ONESTOP_SECRET_KEY": "test-worker-key-0123456789-abcdefghijklmnopqrstuvwxyz",
            "ONESTOP_SMS_PROVIDER": "http", "ONESTOP_SMS_HTTP_URL": gateway.url,
            "ONESTOP_SMS_HTTP_TOKEN": "test-token", "ONESTOP_NOTIFY_LEASE": "2",
            "ONESTOP_NOTIFY_CATCHUP_INTERVAL": "1",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -12,9 +13,12 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import ValidationFailed
+from onestop.core.secrets import fallback_allowed, secret_key_is_fallback
 
 if TYPE_CHECKING:
     from ..models import Payment
+
+logger = logging.getLogger("onestop.security")
 
 
 class BadSignature(Exception):
@@ -133,11 +137,26 @@ def notifies(name: str) -> bool:
 
 # ---- shared secrets --------------------------------------------------------------------------
 
+# The secrets shared with providers; each may be left empty and derived from SECRET_KEY.
+SECRET_SETTINGS = ("ONESTOP_VIETQR_WEBHOOK_SECRET", "ONESTOP_GATEWAY_SECRET",
+                   "ONESTOP_PAYMENT_SANDBOX_SECRET")
+
+
+class SecretUnavailable(BadSignature):
+    """The secret would be derived from the published fallback key: nothing it signs proves
+    anything, so a notification checked with it is refused like a forged one."""
+
+
 def secret(setting: str) -> bytes:
-    """A shared secret from settings; empty → derived from SECRET_KEY (local runs only)."""
+    """A shared secret from settings; empty → derived from SECRET_KEY, refused when that is
+    the published fallback key outside debug and demo runs (issue 17 item 2)."""
     value = str(getattr(settings, setting))
     if value:
         return value.encode()
+    if secret_key_is_fallback() and not fallback_allowed():
+        logger.error("%s is empty and ONESTOP_SECRET_KEY is not set: refusing a secret "
+                     "derived from the published key", setting)
+        raise SecretUnavailable(f"{setting} would derive from the fallback key")
     return hmac.new(settings.SECRET_KEY.encode(), f"onestop.payments.{setting}".encode(),
                     hashlib.sha256).hexdigest().encode()
 

@@ -10,10 +10,13 @@ import os
 from argparse import ArgumentParser
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from gunicorn.app.base import BaseApplication
+
+from onestop.core.secrets import require_secret_key
 
 
 class OnestopGunicorn(BaseApplication):  # type: ignore[misc]
@@ -41,6 +44,10 @@ def serve(*, host: str, port: int, workers: int, access_log: bool = True) -> Non
         raise CommandError(f"Invalid port: {port}")
     if workers < 1:
         raise CommandError("--workers must be at least 1")
+    try:
+        require_secret_key("onestop serve")
+    except ImproperlyConfigured as exc:
+        raise CommandError(str(exc)) from exc
     call_command("collectstatic", interactive=False, verbosity=0)
     # gunicorn forks its workers: no database connection may be shared across the fork.
     connections.close_all()

@@ -13,13 +13,15 @@ import threading
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
 from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
 from onestop.core.scheduler import enqueue_due_jobs
+from onestop.core.secrets import require_secret_key
 
 logger = logging.getLogger("onestop.worker")
 
@@ -63,6 +65,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, batch: bool, interval: float, schedule_every: float,
                queue_name: str, **options: Any) -> None:
+        try:
+            require_secret_key("onestop worker")
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
         worker = Worker(
             queue_names=queue_name.split(","), interval=interval, batch=batch,
             backend_name="default", startup_delay=not batch, max_tasks=None,
