@@ -78,6 +78,22 @@ CSRF_TRUSTED_ORIGINS = env_list("ONESTOP_CSRF_TRUSTED_ORIGINS", [])
 # Public base URL, used in QR codes printed on receipts (they must work off the screen).
 PUBLIC_BASE_URL = env_str("ONESTOP_PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
+# HTTPS behind the TLS reverse proxy of docs/operations.md: one switch for HSTS, secure
+# cookies, the redirect to https and the proxy's X-Forwarded-Proto header (which the proxy
+# must set itself, overwriting any the client sent). Off by default: a local run is plain http.
+ONESTOP_HTTPS = env_bool("ONESTOP_HTTPS", False)
+ONESTOP_HSTS_SECONDS = env_int("ONESTOP_HSTS_SECONDS", 365 * 24 * 3600, minimum=0)
+if ONESTOP_HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = ONESTOP_HSTS_SECONDS
+    # Government sites keep every subdomain on https; `preload` only permits a submission to
+    # the browsers' preload list (hstspreload.org), which stays the operator's decision.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ONESTOP_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("ONESTOP_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -87,6 +103,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "csp",
+    # django-ninja's own static files: the API docs page serves Swagger UI from here, not a CDN.
+    "ninja",
     "onestop.core",
     "onestop.accounts",
     "onestop.agencies",
@@ -109,6 +128,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "onestop.core.middleware.VietnameseByDefaultMiddleware",
@@ -121,6 +141,27 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onestop.core.middleware.DomainErrorMiddleware",
 ]
+
+# Content-Security-Policy on every response (django-csp): everything from this site only,
+# nothing inline, no frames; QR codes are data: images. Stored files get `sandbox` instead
+# (onestop/core/files.py). The payment gateway's page is a form target when it is configured.
+_gateway_origin = "/".join(os.environ.get("ONESTOP_GATEWAY_URL", "").split("/")[:3])
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'", *([_gateway_origin] if _gateway_origin else [])],
+    },
+}
 
 ROOT_URLCONF = "onestop.urls"
 WSGI_APPLICATION = "onestop.wsgi.application"

@@ -32,3 +32,31 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
             hint="Generate one with python3 -c 'import secrets; print(secrets.token_urlsafe(50))'.",
             id="onestop.E002")]
     return []
+
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "testserver", "::1", "[::1]"}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_public_site(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The production setting of docs/operations.md: real host names, https everywhere."""
+    if settings.DEBUG:
+        return []
+    found: list[checks.CheckMessage] = []
+    if not set(settings.ALLOWED_HOSTS) - LOCAL_HOSTS:
+        found.append(checks.Warning(
+            "ONESTOP_ALLOWED_HOSTS names only this machine: the site answers no real host name.",
+            hint="Set ONESTOP_ALLOWED_HOSTS to the site's host names, e.g. "
+                 "dichvucong.example.vn.", id="onestop.W002"))
+    if not settings.ONESTOP_HTTPS:
+        found.append(checks.Warning(
+            "ONESTOP_HTTPS is off: no HSTS, cookies travel over plain http.",
+            hint="Serve the site behind the TLS reverse proxy of docs/operations.md and set "
+                 "ONESTOP_HTTPS=true.", id="onestop.W003"))
+    elif not settings.PUBLIC_BASE_URL.startswith("https://"):
+        found.append(checks.Warning(
+            "ONESTOP_PUBLIC_BASE_URL is not https: receipts' QR codes, e-mails and payment "
+            "return addresses would send people to plain http.",
+            hint="Set ONESTOP_PUBLIC_BASE_URL=https://<the site's host name>.",
+            id="onestop.W004"))
+    return found
