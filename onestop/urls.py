@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
@@ -17,5 +15,5 @@ urlpatterns = [
     path("sandbox/", include("onestop.sandbox.urls")),
     path("", include("onestop.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route, not even in debug: every stored file is served by a view that checks who
+# may see it and sends it so that no browser runs it (onestop/core/uploads.py).

@@ -20,6 +20,7 @@ from onestop.agencies.models import Agency
 from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import receiving_centres, version_in_force
 from onestop.core.errors import ValidationFailed
+from onestop.core.uploads import stored_file_response
 from onestop.dossiers import services as svc
 from onestop.dossiers.selectors import (
     citizen_timeline,
@@ -250,8 +251,7 @@ def withdraw(request: HttpRequest, dossier_id: PathId, data: WithdrawIn) -> dict
             summary="Download a file of my dossier (the result once returned)")
 def document(request: HttpRequest, dossier_id: PathId, document_id: PathId) -> FileResponse:
     doc = my_document(user=request.user, dossier_pk=dossier_id, doc_pk=document_id)
-    return FileResponse(doc.file.open("rb"), as_attachment=True,
-                        filename=doc.file.name.rsplit("/", 1)[-1])
+    return stored_file_response(doc.file)
 
 
 class RatingIn(InputSchema):

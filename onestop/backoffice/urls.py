@@ -66,6 +66,8 @@ urlpatterns = [
          name="scorecard_late"),
     path("scorecard/dti/", scorecard.dti_page, name="scorecard_dti"),
     path("scorecard/manage/", scorecard.manage, name="scorecard_manage"),
+    path("scorecard/values/<int:pk>/evidence/", scorecard.evidence_file,
+         name="scorecard_evidence"),
     path("scorecard/refresh/", scorecard.refresh_now, name="scorecard_refresh"),
     re_path(r"^scorecard/export/(?P<table>[a-z]+)\.(?P<fmt>csv|xlsx)$", scorecard.export_table,
             name="scorecard_export"),

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.selectors import agencies_with_role
-from onestop.core.errors import DomainError
+from onestop.core.errors import DomainError, ValidationFailed
+from onestop.core.uploads import FORMS, accept_upload
 
 from .models import Fee, Field, Procedure, ProcedureVersion, ProcessStep, RequiredDocument
 from .services import procedure_version_copy, procedure_version_publish, process_problems
@@ -38,8 +41,25 @@ class ProcedureAdmin(admin.ModelAdmin):
     inlines = [VersionInline]
 
 
+class RequiredDocumentForm(forms.ModelForm):
+    class Meta:
+        model = RequiredDocument
+        fields = "__all__"  # noqa: DJ007 - the admin shows every field, as before
+
+    def clean_template(self) -> Any:
+        """The blank form goes through the one upload check (core.uploads), like any upload."""
+        template = self.cleaned_data.get("template")
+        if isinstance(template, UploadedFile):  # a new upload, not the file already stored
+            try:
+                return accept_upload(template, kinds=FORMS)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return template
+
+
 class RequiredDocumentInline(admin.TabularInline):
     model = RequiredDocument
+    form = RequiredDocumentForm
     extra = 0
 
 

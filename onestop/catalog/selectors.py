@@ -109,3 +109,13 @@ def procedure_page(*, code: str, on: datetime.date | None = None) -> ProcedureVe
         Prefetch("fees", queryset=Fee.objects.order_by("id")),
         Prefetch("competent_agencies", queryset=Agency.objects.order_by("name")),
     ).get(procedure__code=code)
+
+
+def blank_form(*, code: str, document_id: int) -> RequiredDocument:
+    """The blank form (template) of one required document of a procedure in force."""
+    document = (RequiredDocument.objects.filter(
+        version__in=versions_in_force(), version__procedure__code=code, pk=document_id)
+        .exclude(template="").first())
+    if document is None:
+        raise RequiredDocument.DoesNotExist("No blank form here.")
+    return document

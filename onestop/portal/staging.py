@@ -1,6 +1,6 @@
 """The online filing's draft: what the citizen typed and the files already accepted.
 
-Each file is checked (onestop.dossiers.uploads) and stored as soon as it arrives, under
+Each file is checked (onestop.core.uploads) and stored as soon as it arrives, under
 MEDIA_ROOT/staging/<user id>/, so it survives the next steps, a refused neighbour, a failed
 submit or a closed tab: the citizen never uploads it twice. The draft itself (applicant
 details, chosen centre, the list of stored files) lives in the citizen's session, one per
@@ -26,8 +26,8 @@ from django.http import HttpRequest
 from django.utils.text import get_valid_filename
 
 from onestop.core.errors import ValidationFailed
+from onestop.core.uploads import check_upload
 from onestop.dossiers.services import SubmittedDocument
-from onestop.dossiers.uploads import check_upload
 
 SESSION_KEY = "onestop_filing_drafts"
 

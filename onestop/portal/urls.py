@@ -28,6 +28,7 @@ urlpatterns = [
     # Find
     path("thu-tuc/", catalog.catalog, name="catalog"),
     path("thu-tuc/<str:code>/", catalog.procedure, name="procedure"),
+    path("thu-tuc/<str:code>/mau/<int:document_id>/", catalog.blank_form, name="blank_form"),
     # File online
     path("nop-ho-so/<str:code>/", filing.applicant, name="file"),
     path("nop-ho-so/<str:code>/giay-to/", filing.documents, name="file_documents"),

@@ -14,9 +14,11 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from onestop.agencies.models import Agency
 from onestop.catalog.models import ProcedureVersion
+from onestop.core.errors import NotFound
 from onestop.dossiers.models import Dossier
 
 from .counts import Counts, counts_from_rows, grouped, in_unit
@@ -360,3 +362,11 @@ def public_figures(*, period: Period) -> tuple[PublicRow, list[PublicRow]]:
 
 def recent_manual_values(limit: int = 50) -> list[ManualValue]:
     return list(ManualValue.objects.select_related("agency", "entered_by")[:limit])
+
+
+def manual_value(pk: int) -> ManualValue:
+    """One hand-entered value (its evidence file is downloaded from the manage page)."""
+    try:
+        return ManualValue.objects.get(pk=pk)
+    except ManualValue.DoesNotExist as exc:
+        raise NotFound(gettext_lazy("No such value.")) from exc

@@ -23,6 +23,7 @@ from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
 from onestop.core.csvimport import read_table
 from onestop.core.errors import NotAllowed, ValidationFailed
+from onestop.core.uploads import accept_upload
 
 from . import dti as d
 from .frameworks import DTI_2022
@@ -95,6 +96,8 @@ def manual_value_enter(
         raise ValidationFailed(_("The period ends before it starts."))
     if not evidence.strip():
         raise ValidationFailed(_("Say where the figure comes from (evidence)."))
+    if evidence_file:
+        evidence_file = accept_upload(evidence_file)  # the one upload check (core.uploads)
     at = now_or(at)
     mv = ManualValue.objects.create(
         indicator_code=indicator_code, agency=agency, period_start=period_start,

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from onestop.accounts.decorators import page, staff_required
 from onestop.core.errors import DomainError
+from onestop.core.uploads import stored_file_response
 from onestop.dossiers import selectors as sel
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import ApologyLetter, Dossier, DossierDocument, Status
@@ -228,8 +229,9 @@ def dossier_document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse
         raise Http404("No such document.") from exc
     if not doc.file:
         raise Http404("This document was received on paper only.")
-    return FileResponse(doc.file.open("rb"), as_attachment=False,
-                        filename=doc.file.name.rsplit("/", 1)[-1])
+    # Shown inline only when its bytes are a PDF or an image; anything else is a download
+    # that runs nothing (core.uploads), whoever uploaded it.
+    return stored_file_response(doc.file, inline=True)
 
 
 PDF_FORMS = ("receipt", "supplement", "refusal", "apology", "stop", "control")

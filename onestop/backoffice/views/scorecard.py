@@ -29,6 +29,7 @@ from onestop.accounts.decorators import page
 from onestop.agencies.models import Agency
 from onestop.core.csvimport import ImportRefused
 from onestop.core.errors import DomainError
+from onestop.core.uploads import stored_file_response
 from onestop.scorecard import charts, rollups, selectors, services, tables
 from onestop.scorecard.dti import rank_year
 from onestop.scorecard.exports import export
@@ -209,6 +210,15 @@ def dti_page(request: HttpRequest) -> HttpResponse:
     return page(request, "backoffice/scorecard/dti.html", {
         **_dti_context(request), "form": form, "nav": "scorecard",
         "may_manage": services.may_manage(request.user)})
+
+
+@leaders_only
+def evidence_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file given as evidence for a hand-entered value (a download that runs nothing)."""
+    value = selectors.manual_value(pk)
+    if not value.evidence_file:
+        raise Http404("No evidence file.")
+    return stored_file_response(value.evidence_file, inline=True)
 
 
 @leaders_only

@@ -19,6 +19,7 @@ from onestop.core.errors import NotAllowed, ValidationFailed
 from onestop.core.identifiers import normalise_tax_code, validate_cccd
 from onestop.core.sequences import next_in_sequence
 from onestop.core.text import fold
+from onestop.core.uploads import accept_upload
 
 from ..models import (
     ApplicantKind,
@@ -34,7 +35,6 @@ from ..models import (
 from ..permissions import authorize
 from ..routing import competent_agency_for
 from ..transitions import Action, target_status
-from ..uploads import check_uploads
 from ._base import check_move, lock_dossier, record
 from .payment import after_receipt
 from .registers import form_issue
@@ -157,10 +157,24 @@ def check_documents_belong(version: ProcedureVersion,
         raise ValidationFailed(_("A document id does not belong to this procedure."))
 
 
+def accepted_documents(documents: Sequence[SubmittedDocument]) -> list[SubmittedDocument]:
+    """Every attached file through the one upload check (core.uploads: type sniffed from the
+    bytes, size, count), whoever uploads it: citizen, officer, page or API."""
+    out: list[SubmittedDocument] = []
+    count = 0
+    for doc in documents:
+        if doc.file:
+            doc = replace(doc, file=accept_upload(doc.file, files_already=count))
+            count += 1
+        out.append(doc)
+    return out
+
+
 def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any | None,
             at: datetime.datetime, handling: Agency, receive: bool) -> Dossier:
     """Insert the dossier with its documents (and, when `receive`, its code and plan)."""
     a = _validate_applicant(filing.applicant)
+    documents = accepted_documents(filing.documents)
     dossier = Dossier(
         procedure_version=filing.procedure_version, receiving_agency=filing.receiving_agency,
         handling_agency=handling, status=status, channel=channel, applicant_name=a.name.strip(),
@@ -182,7 +196,7 @@ def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any |
             file=doc.file or "", originals=doc.originals, copies=doc.copies,
             uploaded_by=filed_by or a.account, uploaded_at=at,
         )
-        for doc in filing.documents if doc.originals or doc.copies or doc.file
+        for doc in documents if doc.originals or doc.copies or doc.file
     ])
     if steps:
         _save_steps(dossier, steps)
@@ -250,7 +264,6 @@ def dossier_submit_online(
     handling = _validate_filing(filing, on=timezone.localtime(at).date(), require_complete=True)
     if filing.procedure_version.online_level == ProcedureVersion.OnlineLevel.NONE:
         raise ValidationFailed(_("This procedure cannot be filed online."))
-    check_uploads(d.file for d in filing.documents)
     dossier = _create(filing, channel=Channel.ONLINE, status=Status.SUBMITTED, filed_by=None,
                       at=at, handling=handling, receive=False)
     record(dossier=dossier, action=Action.SUBMIT_ONLINE, actor=filing.applicant.account,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.models import Membership
 from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
+from onestop.core.uploads import accept_upload
 
 from ..models import (
     ClockPause,
@@ -24,7 +25,6 @@ from ..models import (
 )
 from ..permissions import authorize
 from ..transitions import Action
-from ..uploads import check_uploads
 from ._base import (
     appointment_of,
     check_move,
@@ -33,7 +33,7 @@ from ._base import (
     record,
 )
 from .clock import CLOCK_FIELDS, clock_close, clock_pause, clock_resume
-from .intake import SubmittedDocument, check_documents_belong
+from .intake import SubmittedDocument, accepted_documents, check_documents_belong
 from .payment import ensure_paid_before_return
 from .registers import form_issue
 from .signing import PreparedResult, result_prepare, result_record, stop_signed
@@ -216,8 +216,8 @@ def dossier_supplement_received(
         authorize(action=Action.SUPPLEMENT_RECEIVED, dossier=dossier, user=actor)
     elif not documents:
         raise ValidationFailed(_("Attach the documents that were asked for."))
-    else:
-        check_uploads(d.file for d in documents)  # the applicant's own uploads
+    # The applicant's uploads and the officer's scans alike (core.uploads).
+    documents = accepted_documents(documents)
     check_documents_belong(dossier.procedure_version, documents)
     request = dossier.supplements.get(resolved_at__isnull=True)
     for doc in documents:
@@ -302,6 +302,8 @@ def dossier_return_result(
     authorize(action=Action.RETURN_RESULT, dossier=dossier, user=officer)
     ensure_paid_before_return(dossier)
     if result_file is not None:
+        # A result is opened by the applicant and other staff: the same check as any upload.
+        result_file = accept_upload(result_file)
         DossierDocument.objects.create(
             dossier=dossier, kind=DossierDocument.Kind.RESULT,
             name=dossier.procedure_version.result_type, file=result_file, uploaded_by=officer,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 
 from onestop.catalog import selectors as cat
-from onestop.catalog.models import ProcedureVersion
+from onestop.catalog.models import ProcedureVersion, RequiredDocument
+from onestop.core.uploads import stored_file_response
 
 from ..forms import CatalogFilterForm
 from ..page_cache import cached_for_anonymous
@@ -33,6 +34,15 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "form": form, "page": page, "kept": kept, "fields": fields, "nav": "catalog",
         "searched": any(values.values()),
     })
+
+
+def blank_form(request: HttpRequest, code: str, document_id: int) -> FileResponse:
+    """A required document's blank form, downloaded (never shown: it runs nothing)."""
+    try:
+        document = cat.blank_form(code=code, document_id=document_id)
+    except RequiredDocument.DoesNotExist as exc:
+        raise Http404("No blank form here.") from exc
+    return stored_file_response(document.template)
 
 
 def procedure(request: HttpRequest, code: str) -> HttpResponse:

@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 
 from onestop.accounts.decorators import citizen_required
 from onestop.core.errors import DomainError, ValidationFailed
+from onestop.core.uploads import check_upload, max_bytes, max_files, stored_file_response
 from onestop.dossiers import selectors as sel
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, DossierDocument, Status
 from onestop.dossiers.transitions import Action, target_status
-from onestop.dossiers.uploads import check_upload, max_bytes, max_files
 
 from ..forms import SupplementNoteForm, WithdrawForm
 
@@ -103,8 +103,7 @@ def receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @citizen_required
 def document(request: HttpRequest, pk: int, doc_pk: int) -> FileResponse:
     doc = sel.my_document(user=request.user, dossier_pk=pk, doc_pk=doc_pk)
-    return FileResponse(doc.file.open("rb"), as_attachment=doc.kind == DossierDocument.Kind.RESULT,
-                        filename=doc.file.name.rsplit("/", 1)[-1])
+    return stored_file_response(doc.file, inline=doc.kind != DossierDocument.Kind.RESULT)
 
 
 @citizen_required

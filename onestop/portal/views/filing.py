@@ -20,10 +20,10 @@ from onestop.agencies.models import Agency
 from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.errors import DomainError
+from onestop.core.uploads import max_bytes, max_files
 from onestop.dossiers import services as svc
 from onestop.dossiers.routing import competent_routing
 from onestop.dossiers.services.intake import missing_documents
-from onestop.dossiers.uploads import max_bytes, max_files
 
 from ..forms import ApplicantForm
 from ..staging import Draft, StagedFile, stage_uploads
