@@ -2,19 +2,21 @@
 
 gunicorn (2 sync workers, the project's WSGI app under perf.settings_perf) listens on a free
 loopback port; `wrk` (or, without it, a small keep-alive Python client) loads `/perf/bare/`
-and `/tra-cuu/?code=…&factor=…` of one existing dossier in alternating rounds, so a change
-in background load hits both alike. The number that matters is the ratio lookup/bare.
-Traffic goes to 127.0.0.1 only and every round is bounded in time.
+and the lookup of one existing dossier (`POST /tra-cuu/` code=…&factor=…) in alternating
+rounds, so a change in background load hits both alike. The number that matters is the
+ratio lookup/bare. Traffic goes to 127.0.0.1 only and every round is bounded in time.
 """
 
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -90,11 +92,24 @@ def pick_lookup() -> tuple[str, str, str]:
     return dossier.code or "", dossier.applicant_phone[-4:], str(dossier.get_status_display())
 
 
-def _wrk(url: str, *, seconds: float, connections: int) -> LoadResult:
-    out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", url],
-        capture_output=True, text=True, timeout=seconds + 30, check=True,
-    ).stdout
+def _wrk(url: str, *, seconds: float, connections: int, form: str = "") -> LoadResult:
+    """Load `url` with wrk: GET, or POST of the url-encoded `form` (the lookup's digits go in
+    the body, never the URL)."""
+    script: list[str] = []
+    if form:
+        handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+        with handle:
+            handle.write(f'wrk.method = "POST"\nwrk.body = "{form}"\nwrk.headers["Content-Type"]'
+                         ' = "application/x-www-form-urlencoded"\n')
+        script = ["-s", handle.name]
+    try:
+        out = subprocess.run(
+            ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", *script,
+             url], capture_output=True, text=True, timeout=seconds + 30, check=True,
+        ).stdout
+    finally:
+        if script:
+            os.unlink(script[1])
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
@@ -114,7 +129,7 @@ def _wrk(url: str, *, seconds: float, connections: int) -> LoadResult:
                       p99_ms=pct("99"))
 
 
-def _python_load(url: str, *, seconds: float, connections: int) -> LoadResult:
+def _python_load(url: str, *, seconds: float, connections: int, form: str = "") -> LoadResult:
     """Fallback load generator: `connections` threads, each one keep-alive HTTP connection."""
     m = re.match(r"http://127\.0\.0\.1:(\d+)(/.*)$", url)
     if m is None:
@@ -129,7 +144,11 @@ def _python_load(url: str, *, seconds: float, connections: int) -> LoadResult:
         try:
             while time.perf_counter() < stop:
                 try:
-                    conn.request("GET", path)
+                    if form:
+                        conn.request("POST", path, body=form, headers={
+                            "Content-Type": "application/x-www-form-urlencoded"})
+                    else:
+                        conn.request("GET", path)
                     response = conn.getresponse()
                     response.read()
                     if response.status >= 400:
@@ -170,7 +189,8 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) 
     raise RuntimeError("gunicorn did not answer in time")
 
 
-def _in_process(lookup_path: str, repeat: int = 300) -> dict[str, float]:
+def _in_process(lookup_path: str, lookup_form: dict[str, str], repeat: int = 300
+                ) -> dict[str, float]:
     """Per-request milliseconds of both views without HTTP, and where the lookup's time goes.
 
     The portal view's selector and render calls are wrapped with timers for the duration of
@@ -198,7 +218,7 @@ def _in_process(lookup_path: str, repeat: int = 300) -> dict[str, float]:
     client = Client()
     for _ in range(10):
         client.get("/perf/bare/")
-        client.get(lookup_path)
+        client.post(lookup_path, lookup_form)
     t0 = time.perf_counter()
     for _ in range(repeat):
         client.get("/perf/bare/")
@@ -209,7 +229,7 @@ def _in_process(lookup_path: str, repeat: int = 300) -> dict[str, float]:
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
             for _ in range(repeat):
-                client.get(lookup_path)
+                client.post(lookup_path, lookup_form)
             lookup = (time.perf_counter() - t0) / repeat
     finally:
         setattr(portal_views, "public_status_lookup", originals["selector"])  # noqa: B010
@@ -231,19 +251,20 @@ def _in_process(lookup_path: str, repeat: int = 300) -> dict[str, float]:
 def run(*, seconds: float = 8.0, rounds: int = 2, workers: int = 2, connections: int = 8,
         log: Any = print) -> HttpResult:
     code, factor, status = pick_lookup()
-    lookup_path = "/tra-cuu/?" + urlencode({"code": code, "factor": factor})
+    lookup_path = "/tra-cuu/"  # the digits are POSTed (issue 17 item 9)
+    lookup_form = {"code": code, "factor": factor}
     tool = "wrk" if shutil.which("wrk") else "python http.client"
     load = _wrk if tool == "wrk" else _python_load
     result = HttpResult(tool=tool, workers=workers, connections=connections,
                         seconds_per_round=seconds, rounds=rounds, lookup_url=lookup_path)
 
     # Check the lookup finds the dossier (not the "not found" page nor a 429) before timing.
-    probe = Client().get(lookup_path)
+    probe = Client().post(lookup_path, lookup_form)
     body = probe.content.decode()
     if probe.status_code != 200 or code not in body or status not in body:
         raise RuntimeError(f"the lookup of {code} did not show the dossier "
                            f"(HTTP {probe.status_code})")
-    result.in_process = _in_process(lookup_path)
+    result.in_process = _in_process(lookup_path, lookup_form)
     connection.close()  # the server's workers open their own connections
 
     port = free_port()
@@ -256,13 +277,14 @@ def run(*, seconds: float = 8.0, rounds: int = 2, workers: int = 2, connections:
     )
     try:
         _wait_ready(base + "/perf/bare/", proc)
-        for path in ("/perf/bare/", lookup_path):  # warm both workers
-            load(base + path, seconds=1, connections=connections)
+        load(base + "/perf/bare/", seconds=1, connections=connections)  # warm both workers
+        load(base + lookup_path, seconds=1, connections=connections,
+             form=urlencode(lookup_form))
         for _ in range(rounds):
             result.bare.append(load(base + "/perf/bare/", seconds=seconds,
                                     connections=connections))
             result.lookup.append(load(base + lookup_path, seconds=seconds,
-                                      connections=connections))
+                                      connections=connections, form=urlencode(lookup_form)))
             log(f"  http: bare {result.bare[-1].rps:,.0f} rps, "
                 f"lookup {result.lookup[-1].rps:,.0f} rps")
     finally:

@@ -6,7 +6,7 @@ so background load hits all alike:
 
 - `/perf/bare/`: the baseline (full middleware stack, no database, no template);
 - `/thu-tuc/?q=khai+sinh`: the catalog search a citizen types;
-- `/tra-cuu/?code=…&factor=…`: the public lookup of one existing dossier.
+- `POST /tra-cuu/` with code=…&factor=…: the public lookup of one existing dossier.
 
 Data sets (PostgreSQL, never the database `test`):
 
@@ -127,8 +127,9 @@ def _facts(url: str) -> tuple[int, int, str, str]:
     return int(dossiers), int(procedures), str(row[0]), str(row[1])[-4:]
 
 
-def _get(url: str) -> tuple[int, str]:
-    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 - loopback only
+def _get(url: str, form: str = "") -> tuple[int, str]:
+    data = form.encode() if form else None  # a form is POSTed
+    with urllib.request.urlopen(url, data=data, timeout=30) as response:  # noqa: S310
         return response.status, response.read().decode()
 
 
@@ -137,7 +138,8 @@ def measure(name: str, database_url: str, *, seconds: float, rounds: int, worker
     from .bench_http import _wait_ready, free_port
 
     dossiers, procedures, code, factor = _facts(database_url)
-    lookup_path = "/tra-cuu/?" + urlencode({"code": code, "factor": factor})
+    lookup_path = "/tra-cuu/"  # the digits are POSTed (issue 17 item 9)
+    lookup_form = urlencode({"code": code, "factor": factor})
     data = Dataset(name=name, database=_check_name(database_url), dossiers=dossiers,
                    procedures=procedures, lookup_url=lookup_path)
     port = free_port()
@@ -157,16 +159,17 @@ def measure(name: str, database_url: str, *, seconds: float, rounds: int, worker
         data.catalog_hits = body.count("procedure-item\"")
         if status != 200 or data.catalog_hits == 0:
             raise RuntimeError(f"{name}: the catalog search found nothing (HTTP {status})")
-        status, body = _get(base + lookup_path)
+        status, body = _get(base + lookup_path, form=lookup_form)
         if status != 200 or code not in body:
             raise RuntimeError(f"{name}: the lookup of {code} did not show it (HTTP {status})")
-        paths = {"bare": "/perf/bare/", "catalog": CATALOG_PATH, "lookup": lookup_path}
-        for path in paths.values():  # warm both workers
-            load(base + path, seconds=1, connections=connections)
+        paths = {"bare": ("/perf/bare/", ""), "catalog": (CATALOG_PATH, ""),
+                 "lookup": (lookup_path, lookup_form)}
+        for path, form in paths.values():  # warm both workers
+            load(base + path, seconds=1, connections=connections, form=form)
         for _ in range(rounds):
-            for key, path in paths.items():
+            for key, (path, form) in paths.items():
                 getattr(data, key).append(load(base + path, seconds=seconds,
-                                               connections=connections))
+                                               connections=connections, form=form))
             log(f"  {name}: bare {data.bare[-1].rps:,.0f} rps, catalog "
                 f"{data.catalog[-1].rps:,.0f} rps, lookup {data.lookup[-1].rps:,.0f} rps")
     finally:

@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import json
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -168,16 +169,31 @@ class LookupIn(InputSchema):
     factor: str
 
 
-@router.get("/lookup", response={200: LookupOut, **ERRORS},
-            summary="Public status of a dossier: its code and the last 4 digits of the "
-                    "applicant's phone or CCCD")
-def lookup(request: HttpRequest, params: Query[LookupIn]) -> dict[str, object]:
+def _lookup(request: HttpRequest, data: LookupIn) -> Any:
     # The same key as the lookup page's: one allowance per address for both.
     hit(key=lookup_key(request, scope="lookup"), limit=settings.ONESTOP_LOOKUP_RATE_LIMIT,
         window_seconds=settings.ONESTOP_LOOKUP_RATE_WINDOW)
-    result = public_status_lookup(code=params.code[:40], factor=params.factor[:8])
+    result = public_status_lookup(code=data.code[:40], factor=data.factor[:8])
     if result is None:  # unknown code and wrong factor: the very same answer
         raise Http404
+    return result
+
+
+@router.post("/lookup", response={200: LookupOut, **ERRORS},
+             summary="Public status of a dossier: its code and the last 4 digits of the "
+                     "applicant's phone or CCCD, in the body")
+def lookup_post(request: HttpRequest, data: LookupIn) -> dict[str, object]:
+    return _answer(_lookup(request, data))
+
+
+@router.get("/lookup", response={200: LookupOut, **ERRORS}, deprecated=True,
+            summary="Public status of a dossier (deprecated: the digits travel in the query "
+                    "string, into logs; use POST /lookup)")
+def lookup(request: HttpRequest, params: Query[LookupIn]) -> dict[str, object]:
+    return _answer(_lookup(request, params))
+
+
+def _answer(result: Any) -> dict[str, object]:
     return {
         "code": result.code, "procedure": result.procedure_name,
         "status_code": result.status_code, "status": result.status,

@@ -239,6 +239,7 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
     call("GET", "/payments/{reference}/qr", token=citizen,
          path_parameters={"reference": payment["reference"]})
     call("GET", "/lookup", query={"code": second.code, "factor": "5678"})
+    call("POST", "/lookup", body={"code": second.code, "factor": "5678"})
     call("POST", "/dossiers/{dossier_id}/withdraw", token=citizen,
          path_parameters={"dossier_id": second.pk}, body={"reason": "Nộp nhầm"})
 

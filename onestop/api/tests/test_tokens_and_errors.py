@@ -121,6 +121,23 @@ def test_lookup_gives_the_same_answer_for_a_wrong_factor_and_an_unknown_code(cit
     assert wrong.content == unknown.content
 
 
+def test_lookup_takes_the_factor_in_a_post_body_and_shares_the_allowance(city, settings):
+    # Issue 17 item 9: the digits never need to be in a URL (access logs, proxies).
+    settings.ONESTOP_LOOKUP_RATE_LIMIT = 3
+    d = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing())
+    client = Client()
+    ok = client.post("/api/v1/lookup", {"code": d.code, "factor": "5678"},
+                     content_type="application/json")
+    assert ok.status_code == 200 and ok.json()["code"] == d.code
+    wrong = client.post("/api/v1/lookup", {"code": d.code, "factor": "0000"},
+                        content_type="application/json")
+    assert wrong.status_code == 404
+    old = client.get("/api/v1/lookup", {"code": d.code, "factor": "5678"})  # deprecated
+    assert old.json() == ok.json()
+    assert client.post("/api/v1/lookup", {"code": d.code, "factor": "5678"},
+                       content_type="application/json").status_code == 429
+
+
 def test_lookup_is_rate_limited_per_address_in_the_database(city, settings):
     settings.ONESTOP_LOOKUP_RATE_LIMIT = 3
     settings.ONESTOP_REDIS_URL = ""

@@ -41,12 +41,12 @@ def test_the_lookup_page_and_the_api_share_one_allowance(city, settings, redis_u
     settings.ONESTOP_REDIS_URL = redis_url
     settings.ONESTOP_LOOKUP_RATE_LIMIT = 4
     client = Client(REMOTE_ADDR=_address())
-    page = [client.get("/tra-cuu/", {"code": "X", "factor": "1234"}).status_code
+    page = [client.post("/tra-cuu/", {"code": "X", "factor": "1234"}).status_code
             for _ in range(2)]
     api = [client.get("/api/v1/lookup", {"code": "X", "factor": "1234"}).status_code
            for _ in range(2)]
     assert page == [200, 200] and api == [404, 404]  # four lookups: the allowance
-    assert client.get("/tra-cuu/", {"code": "X", "factor": "1234"}).status_code == 429
+    assert client.post("/tra-cuu/", {"code": "X", "factor": "1234"}).status_code == 429
     refused = client.get("/api/v1/lookup", {"code": "X", "factor": "1234"})
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= settings.ONESTOP_LOOKUP_RATE_WINDOW

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from onestop.dossiers import services as svc
@@ -32,7 +33,7 @@ def test_lookup_is_named_and_public(client, db):
 
 def test_the_right_factor_shows_the_status_without_personal_data(client, dossier):
     for factor in ("5678", "1234"):  # phone or CCCD
-        response = client.get(LOOKUP, {"code": dossier.code, "factor": factor})
+        response = client.post(LOOKUP, {"code": dossier.code, "factor": factor})
         assert response.status_code == 200
         body = response.content.decode()
         result = response.context["result"]
@@ -46,7 +47,7 @@ def test_the_right_factor_shows_the_status_without_personal_data(client, dossier
 
 
 def test_code_is_matched_without_regard_to_case_and_spaces(client, dossier):
-    response = client.get(LOOKUP, {"code": f"  {dossier.code.lower()} ", "factor": "5678"})
+    response = client.post(LOOKUP, {"code": f"  {dossier.code.lower()} ", "factor": "5678"})
     assert response.context["result"].code == dossier.code
 
 
@@ -57,8 +58,8 @@ def _normalised(response, code: str) -> str:
 
 def test_wrong_factor_and_unknown_code_give_the_same_answer(client, dossier):
     unknown_code = dossier.code[:-4] + "9999"
-    wrong = client.get(LOOKUP, {"code": dossier.code, "factor": "0000"})
-    unknown = client.get(LOOKUP, {"code": unknown_code, "factor": "5678"})
+    wrong = client.post(LOOKUP, {"code": dossier.code, "factor": "0000"})
+    unknown = client.post(LOOKUP, {"code": unknown_code, "factor": "5678"})
     assert wrong.status_code == unknown.status_code == 200
     assert "result" not in wrong.context and wrong.context["not_found"] is True
     # Identical but for the code the visitor typed (echoed back to fix typos) and the
@@ -76,7 +77,7 @@ def test_code_alone_prefills_the_form_without_looking_up(client, dossier):
 
 
 def test_the_factor_must_be_four_digits(client, dossier):
-    response = client.get(LOOKUP, {"code": dossier.code, "factor": "56"})
+    response = client.post(LOOKUP, {"code": dossier.code, "factor": "56"})
     assert response.status_code == 200
     assert "result" not in response.context
     assert response.context["form"].errors["factor"]
@@ -85,15 +86,34 @@ def test_the_factor_must_be_four_digits(client, dossier):
 def test_too_many_lookups_from_one_address_get_429(client, dossier, settings):
     settings.ONESTOP_LOOKUP_RATE_LIMIT = 3
     for _ in range(3):
-        assert client.get(LOOKUP, {"code": dossier.code, "factor": "0000"}).status_code == 200
-    blocked = client.get(LOOKUP, {"code": dossier.code, "factor": "5678"})
+        assert client.post(LOOKUP, {"code": dossier.code, "factor": "0000"}).status_code == 200
+    blocked = client.post(LOOKUP, {"code": dossier.code, "factor": "5678"})
     assert blocked.status_code == 429
     assert "result" not in blocked.context
     assert "Bạn đã tra cứu quá nhiều lần" in blocked.content.decode()
     # Another address still gets through.
-    other = client.get(LOOKUP, {"code": dossier.code, "factor": "5678"},
+    other = client.post(LOOKUP, {"code": dossier.code, "factor": "5678"},
                        REMOTE_ADDR="203.0.113.7")
     assert other.status_code == 200 and other.context["result"].code == dossier.code
+
+
+def test_the_form_posts_the_factor_so_it_never_reaches_the_address_bar(client, dossier):
+    # Issue 17 item 9: in a query string the digits land in history, shared links and logs.
+    form = client.get(LOOKUP, {"code": dossier.code}).content.decode()
+    assert re.search(r'<form method="post" action="/tra-cuu/"', form)
+    strict = Client(enforce_csrf_checks=True)  # a public form, posted without a session
+    answer = strict.post(LOOKUP, {"code": dossier.code, "factor": "5678"})
+    assert answer.status_code == 200 and answer.context["result"].code == dossier.code
+    assert "5678" not in answer.content.decode()
+
+
+def test_a_factor_in_the_query_string_is_not_used(client, dossier):
+    # An old bookmark or a crafted link: the code is prefilled, nothing is looked up.
+    response = client.get(LOOKUP, {"code": dossier.code, "factor": "5678"})
+    assert response.status_code == 200
+    assert "result" not in response.context and "not_found" not in response.context
+    assert f'value="{dossier.code}"' in response.content.decode()
+    assert "5678" not in response.content.decode()
 
 
 def test_home_page_links_to_the_lookup_and_the_back_office(client, db):

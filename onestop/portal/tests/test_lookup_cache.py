@@ -19,9 +19,9 @@ LOOKUP = "/tra-cuu/"
 def test_a_repeated_lookup_is_served_from_the_cache(client, city, settings):
     settings.ONESTOP_REDIS_URL = ""  # the rate limit then counts in the database
     d = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing())
-    first = client.get(LOOKUP, {"code": d.code, "factor": "5678"})
+    first = client.post(LOOKUP, {"code": d.code, "factor": "5678"})
     with CaptureQueriesContext(connection) as queries:
-        again = client.get(LOOKUP, {"code": d.code, "factor": "5678"})
+        again = client.post(LOOKUP, {"code": d.code, "factor": "5678"})
     assert again.content == first.content
     # Only the shared rate-limit counter is touched: no dossier is read.
     touched = [q["sql"] for q in queries.captured_queries
@@ -35,18 +35,18 @@ def test_a_change_to_the_dossier_clears_its_cached_answer(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         d = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing())
-    before = client.get(LOOKUP, {"code": d.code, "factor": "5678"})
+    before = client.post(LOOKUP, {"code": d.code, "factor": "5678"})
     assert before.context["result"].status_code == Status.RECEIVED
     with django_capture_on_commit_callbacks(execute=True):
         svc.dossier_hand_over(dossier_id=d.pk, actor=city.officer)
-    after = client.get(LOOKUP, {"code": d.code, "factor": "5678"})
+    after = client.post(LOOKUP, {"code": d.code, "factor": "5678"})
     assert after.context["result"].status_code == Status.IN_PROCESS
 
 
 def test_the_rate_limit_counts_cached_answers_too(client, city, settings):
     settings.ONESTOP_LOOKUP_RATE_LIMIT = 3
     d = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing())
-    codes = [client.get(LOOKUP, {"code": d.code, "factor": "5678"}).status_code
+    codes = [client.post(LOOKUP, {"code": d.code, "factor": "5678"}).status_code
              for _ in range(4)]
     assert codes == [200, 200, 200, 429]
 
@@ -60,7 +60,7 @@ def test_the_language_switcher_works_without_a_csrf_token(db):
 
 def test_signed_in_visitors_are_not_served_cached_pages(client, city, citizen):
     d = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing())
-    client.get(LOOKUP, {"code": d.code, "factor": "5678"})  # cached for anonymous visitors
+    client.post(LOOKUP, {"code": d.code, "factor": "5678"})  # cached for anonymous visitors
     client.force_login(citizen)
-    response = client.get(LOOKUP, {"code": d.code, "factor": "5678"})
+    response = client.post(LOOKUP, {"code": d.code, "factor": "5678"})
     assert response.context is not None  # rendered, so the header shows the citizen

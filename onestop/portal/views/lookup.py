@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from onestop.core.ratelimit import lookup_over_limit
 from onestop.dossiers.public import public_generation
@@ -30,9 +32,9 @@ def _over_limit(request: HttpRequest) -> bool:
     return lookup_over_limit(request, scope="lookup")
 
 
-def _without_factor(request: HttpRequest) -> str:
+def _without_factor(request: HttpRequest, code: str = "") -> str:
     """Where the language switcher returns to: the lookup with the code, never the digits."""
-    code = request.GET.get("code", "")[:40]
+    code = (code or request.GET.get("code", "") or request.POST.get("code", ""))[:40]
     return f"{reverse('portal:lookup')}?{urlencode({'code': code})}" if code else request.path
 
 
@@ -45,12 +47,20 @@ def _page_key(request: HttpRequest, code: str, factor: str) -> str:
     return f"onestop:lookup-page:{get_language()}:{generation}:{digest}"
 
 
+@csrf_exempt  # a lookup changes nothing, and its answer goes only to whoever asked
+@require_http_methods(["GET", "POST"])
 def lookup(request: HttpRequest) -> HttpResponse:
+    """GET: the form (`?code=` from the receipt's QR code prefills it). POST: the answer.
+
+    The second factor travels in the POST body only (issue 17 item 9): in a query string it
+    would land in the browser's history, in shared links and in every proxy's and server's
+    access log. A GET that still carries one (an old bookmark) only prefills the code.
+    """
     context: dict[str, object] = {"nav": "lookup"}
-    if "factor" in request.GET:
-        form = LookupForm(request.GET)
+    if request.method == "POST":
+        form = LookupForm(request.POST)
         if _over_limit(request):
-            context["form"] = LookupForm(initial={"code": request.GET.get("code", "")})
+            context["form"] = LookupForm(initial={"code": request.POST.get("code", "")[:40]})
             context["language_next"] = _without_factor(request)
             context["error"] = _("Too many lookups from your connection. Wait a few minutes "
                                  "and try again.")
@@ -71,7 +81,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
                 context["result"] = result
             # Never echo the digits back; keep the code so a typo is easy to fix.
             context["form"] = LookupForm(initial={"code": code})
-            context["language_next"] = _without_factor(request)
+            context["language_next"] = _without_factor(request, code)
             response = render(request, "portal/lookup.html", context)
             if cacheable:
                 cache.set(key, response.content, settings.ONESTOP_PUBLIC_PAGE_SECONDS)
