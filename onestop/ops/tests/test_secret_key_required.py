@@ -3,7 +3,7 @@
 The web server, the WSGI application and the worker refuse to start without
 ONESTOP_SECRET_KEY outside debug and `onestop demo`; offline commands keep working; a
 webhook signed with a secret derived from the fallback key is refused
-(payments/tests/test_fallback_secret.py); `check --deploy` fails.
+(dossiers/tests/fees/test_fallback_secret.py); `check --deploy` fails.
 """
 
 from __future__ import annotations
