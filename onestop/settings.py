@@ -397,6 +397,13 @@ ONESTOP_PAYMENT_SANDBOX_HTTP = env_bool("ONESTOP_PAYMENT_SANDBOX_HTTP", False)
 ONESTOP_PAYMENT_EXPIRY_MINUTES = env_int("ONESTOP_PAYMENT_EXPIRY_MINUTES", 24 * 60)
 ONESTOP_GATEWAY_QUERY_AFTER = env_int("ONESTOP_GATEWAY_QUERY_AFTER", 15)
 ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300, minimum=1)
+# The unauthenticated partner endpoints (payment notifications, biller pushes) take at most
+# this many requests per address in the window, whatever they carry (0 = off); a bank's own
+# peak stays far below. Notifications with a bad signature are kept this many days for an
+# investigation, then purged (payments.services.retention).
+ONESTOP_WEBHOOK_RATE_LIMIT = env_int("ONESTOP_WEBHOOK_RATE_LIMIT", 600, minimum=0)
+ONESTOP_WEBHOOK_RATE_WINDOW = env_int("ONESTOP_WEBHOOK_RATE_WINDOW", 60, minimum=1)
+ONESTOP_FORGED_NOTIFICATION_DAYS = env_int("ONESTOP_FORGED_NOTIFICATION_DAYS", 30, minimum=1)
 # Scorecard (docs/scorecard.md): how often the roll-ups catch up with the audit log, seconds.
 ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60, minimum=1)
 # Document exchange (docs/exchange.md): agency keys are files, never rows; trust anchors are

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
@@ -17,10 +17,13 @@ from django.views.decorators.http import require_http_methods
 from onestop.billing import services
 from onestop.core.errors import DomainError
 
+from .webhooks import per_address_limit
+
 
 @csrf_exempt
 @require_http_methods(["POST"])
-def bills_push(request: HttpRequest) -> JsonResponse:
+@per_address_limit  # anyone can try keys here: the same per-address allowance as webhooks
+def bills_push(request: HttpRequest) -> HttpResponse:
     """POST /billing/api/bills, `Authorization: Bearer <key>`, a JSON list of bills."""
     auth = request.headers.get("Authorization", "")
     key = auth[7:].strip() if auth.lower().startswith("bearer ") else ""

@@ -7,16 +7,44 @@ is the provider's own expected reply. No session, no CSRF token: the signature i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from onestop.core.ratelimit import RateLimited, client_address, hit
 from onestop.payments import providers, services
 from onestop.payments.providers.base import Incoming
 
 
+def per_address_limit(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """At most ONESTOP_WEBHOOK_RATE_LIMIT requests per address and window, counted before
+    anything is read or stored (core.ratelimit: one counter across processes). Anyone can
+    reach these endpoints; a forged notification is refused but logged, so an unbounded
+    stream of them would otherwise fill the table."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            hit(key=f"partner:{client_address(request)}",
+                limit=settings.ONESTOP_WEBHOOK_RATE_LIMIT,
+                window_seconds=settings.ONESTOP_WEBHOOK_RATE_WINDOW)
+        except RateLimited as exc:
+            response = JsonResponse({"ok": False, "error": "rate limited"}, status=429)
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
+@per_address_limit
 def payment_notification(request: HttpRequest, provider: str) -> HttpResponse:
     """Notifications from banks and gateways: verified, logged, applied exactly once."""
     if not providers.notifies(provider):

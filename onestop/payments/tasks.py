@@ -15,6 +15,12 @@ def receipt_email_task(receipt_id: int) -> bool:
 
 
 @task()
+def forged_purge_task() -> int:
+    """Periodic: purge forged notifications past ONESTOP_FORGED_NOTIFICATION_DAYS."""
+    return services.forged_notifications_purge(now=timezone.now())
+
+
+@task()
 def payments_sweep_task() -> dict[str, int]:
     """Periodic: expire old pending payments, query the gateway, re-send unsent receipts."""
     now = timezone.now()

@@ -28,10 +28,12 @@ from .receipts import (
     render_receipt_pdf,
 )
 from .refunds import refund_approve, refund_reject, refund_request
+from .retention import forged_notifications_purge
 
 __all__ = [
     "Created", "Decision", "IdempotencyMismatch", "Received",
-    "fee_item_exempt", "fee_item_set_quantity", "gateway_query_sweep", "idempotent_replay",
+    "fee_item_exempt", "fee_item_set_quantity", "forged_notifications_purge",
+    "gateway_query_sweep", "idempotent_replay",
     "new_reference", "next_receipt_number", "notice_apply", "notification_receive",
     "payment_choose_provider", "payment_expire_sweep", "payment_for_items",
     "payment_record_cash", "payment_resolve_flagged", "receipt_email_send",
