@@ -1,8 +1,9 @@
 """`onestop demo`: migrate, load the demo data once, start a worker and serve.
 
-The one command a newcomer runs: http://127.0.0.1:8000 with Cần Thơ's demo centre, staff
-accounts (printed at start) and ~300 dossiers. ONESTOP_DEMO is switched on so every page
-shows that the data are fictitious.
+The one command a newcomer runs: http://127.0.0.1:8000 (or --port) with Cần Thơ's demo
+centre, staff accounts (printed at start) and ~300 dossiers. ONESTOP_DEMO is switched on so
+every page shows that the data are fictitious and the payment sandbox works; the public base
+URL follows --host/--port so that every link, QR code and e-mail points at this server.
 """
 
 from __future__ import annotations
@@ -34,6 +35,12 @@ def _sqlite_file() -> Path | None:
     return Path(str(db["NAME"]))
 
 
+def public_base_url(host: str, port: int) -> str:
+    """The base of the demo's links: the address served, or loopback for a wildcard bind."""
+    shown = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host
+    return f"http://{'[' + shown + ']' if ':' in shown else shown}:{port}"
+
+
 def accounts_table() -> str:
     lines = [f"  {'username':<22} {'role':<11} {'name':<22} agency"]
     for username, full_name, role, key in catalog.STAFF:
@@ -59,9 +66,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, workers: int, reset: bool, size: int,
                **options: Any) -> None:
-        # The banner flag: for the pages served from this process and for the worker.
+        # The banner flag: for the pages served from this process and for the worker. The
+        # payment sandbox follows it, judged at each use (payments.providers.base).
         os.environ["ONESTOP_DEMO"] = "1"
         settings.ONESTOP_DEMO = True
+        # Every link, QR code, return URL and e-mail names the port actually served, set
+        # before anything is built from it (demo data, the demo CA, the worker's e-mails),
+        # unless the operator gave ONESTOP_PUBLIC_BASE_URL (e.g. a LAN address for phones).
+        if not os.environ.get("ONESTOP_PUBLIC_BASE_URL"):
+            base = public_base_url(host, port)
+            os.environ["ONESTOP_PUBLIC_BASE_URL"] = base  # read by the worker's settings
+            settings.PUBLIC_BASE_URL = base
         if reset:
             self._reset()
         call_command("migrate", interactive=False, verbosity=0)
@@ -71,7 +86,7 @@ class Command(BaseCommand):
             self.stdout.write(_("Loading demo data (about 20 seconds, once)…"))
             self.stdout.write(describe(demo_load(size=size)))
         worker = self._start_worker()
-        url = f"http://{'[' + host + ']' if ':' in host else host}:{port}"
+        url = settings.PUBLIC_BASE_URL
         self.stdout.write(
             "\n" + _("onestop demo (fictitious data) at %(url)s") % {"url": url} + "\n"
             + f"  {url}/              " + _("citizen portal") + "\n"
