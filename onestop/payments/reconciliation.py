@@ -29,11 +29,11 @@ from onestop.core.errors import NotAllowed, ValidationFailed
 
 from .models import Channel, Payment, ReconciliationLine, ReconciliationRun
 from .providers.vietqr import REFERENCE_RE
+from .transitions import SETTLED
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 COLUMNS = ("date", "amount", "description", "transaction_id")
 MAX_LINES = 100000
-SETTLED = (Payment.State.SUCCEEDED, Payment.State.PARTIALLY_REFUNDED, Payment.State.REFUNDED)
 Kind = ReconciliationLine.Kind
 By = ReconciliationLine.MatchedBy
 

@@ -36,14 +36,14 @@ from onestop.core.errors import Conflict, NotAllowed, ValidationFailed
 from .. import hooks, providers
 from ..models import Channel, FeeItem, Payment, PaymentLine, PaymentNotification, Refund
 from ..providers.base import BadSignature, Incoming, Malformed, Notice
+from ..transitions import SETTLEABLE, Action, move
 from .receipts import receipt_issue
 
 logger = logging.getLogger(__name__)
 
 Outcome = PaymentNotification.Outcome
 S = Payment.State
-SETTLED = (S.SUCCEEDED, S.PARTIALLY_REFUNDED, S.REFUNDED)
-OPEN = (S.PENDING, S.FAILED, S.EXPIRED)  # a success may still settle these
+OPEN = SETTLEABLE  # a success may still settle these
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base 32: no I, L, O, U
 
 
@@ -108,9 +108,9 @@ def idempotent_replay(*, creator: Any | None = None, creator_key: str = "",
 
 
 def _expire(payment: Payment, *, actor: Any, at: datetime.datetime, reason: str = "") -> None:
-    payment.state = S.EXPIRED
+    from_state = move(payment, Action.EXPIRE)
     payment.save(update_fields=["state", "updated_at"])
-    _audit(payment, action="expire", actor=actor, from_state=S.PENDING, at=at, reason=reason)
+    _audit(payment, action="expire", actor=actor, from_state=from_state, at=at, reason=reason)
 
 
 def _create(*, agency_id: int, amount: int, purpose: str,
@@ -299,8 +299,7 @@ def notice_apply(*, provider: str, notice: Notice, body: str = "", signature: st
             # for an officer to refund and for reconciliation, and changes nothing here.
             outcome = Outcome.EXTRA
     elif payment.state == S.PENDING:
-        from_state = payment.state
-        payment.state = S.FAILED
+        from_state = move(payment, Action.FAIL)
         payment.save(update_fields=["state", "updated_at"])
         _audit(payment, action="fail", actor=None, from_state=from_state, at=at,
                data={"provider": provider, "txn": txn})
@@ -337,8 +336,7 @@ def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sa
             actor: Any, at: datetime.datetime, reason: str = "") -> None:
     """Succeeded + fee items paid + receipt + audit + the settle hooks (a dossier released,
     a bill paid): the caller's transaction, the payment already locked."""
-    from_state = payment.state
-    payment.state = S.SUCCEEDED
+    from_state = move(payment, Action.SETTLE)
     payment.provider = provider
     payment.provider_txn_id = txn
     payment.received_amount = amount if amount is not None else payment.amount
@@ -359,8 +357,7 @@ def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sa
 
 def _flag(payment: Payment, *, provider: str, txn: str, amount: int | None, sandbox: bool,
           at: datetime.datetime) -> None:
-    from_state = payment.state
-    payment.state = S.FLAGGED
+    from_state = move(payment, Action.FLAG)
     payment.provider = provider
     payment.provider_txn_id = txn
     payment.received_amount = amount
@@ -457,8 +454,7 @@ def payment_resolve_flagged(*, reference: str, officer: Any, decision: str, reas
         _refund_request(payment, officer=officer, amount=received - payment.amount,
                         reason=reason.strip(), at=at)
     elif decision == Decision.REJECT:
-        from_state = payment.state
-        payment.state = S.FAILED
+        from_state = move(payment, Action.REJECT)
         payment.save(update_fields=["state", "updated_at"])
         _audit(payment, action="reject", actor=officer, from_state=from_state, at=at,
                reason=reason.strip(), data={"received": received})

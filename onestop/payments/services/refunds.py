@@ -16,6 +16,7 @@ from onestop.core.errors import NotAllowed, ValidationFailed
 
 from .. import hooks
 from ..models import Payment, Refund
+from ..transitions import Action, RefundAction, move, move_refund
 from .receipts import receipt_issue
 
 S = Payment.State
@@ -101,16 +102,15 @@ def refund_approve(*, refund_id: int, leader: Any, note: str = "",
         raise NotAllowed(_("A refund is approved by someone other than who asked for it."))
     if refund.state != Refund.State.REQUESTED:
         raise ValidationFailed(_("This refund has already been decided."))
-    refund.state = Refund.State.APPROVED
+    move_refund(refund, RefundAction.APPROVE)
     refund.decided_by = leader
     refund.decided_at = at
     refund.decision_note = note.strip()
     refund.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    from_state = payment.state
     payment.refunded_amount += refund.amount
-    if payment.state in (S.SUCCEEDED, S.PARTIALLY_REFUNDED):
-        payment.state = (S.REFUNDED if payment.refunded_amount >= (payment.received_amount or 0)
-                         else S.PARTIALLY_REFUNDED)
+    from_state = move(payment, Action.REFUND_ALL
+                      if payment.refunded_amount >= (payment.received_amount or 0)
+                      else Action.REFUND_PART)
     payment.save(update_fields=["refunded_amount", "state", "updated_at"])
     receipt = receipt_issue(payment=payment, at=at, refund=refund, email_to=payment.payer_email)
     _audit(refund, action="approve", actor=leader, from_state=Refund.State.REQUESTED, at=at,
@@ -130,7 +130,7 @@ def refund_reject(*, refund_id: int, leader: Any, note: str,
         raise NotAllowed(_("Only a leader approves refunds."))
     if refund.state != Refund.State.REQUESTED:
         raise ValidationFailed(_("This refund has already been decided."))
-    refund.state = Refund.State.REJECTED
+    move_refund(refund, RefundAction.REJECT)
     refund.decided_by = leader
     refund.decided_at = at
     refund.decision_note = note.strip()
