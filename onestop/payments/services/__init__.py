@@ -4,23 +4,16 @@ Payments knows fee items and payments, never what they pay for: the apps it coll
 (dossiers, billing) call these and register their hooks in onestop.payments.hooks.
 """
 
-from .fees import fee_item_exempt, fee_item_set_quantity
-from .payments import (
+from .creation import (
     Created,
-    Decision,
     IdempotencyMismatch,
-    Received,
-    gateway_query_sweep,
     idempotent_replay,
     new_reference,
-    notice_apply,
-    notification_receive,
     payment_choose_provider,
-    payment_expire_sweep,
     payment_for_items,
-    payment_record_cash,
-    payment_resolve_flagged,
 )
+from .fees import fee_item_exempt, fee_item_set_quantity
+from .officers import Decision, payment_record_cash, payment_resolve_flagged
 from .receipts import (
     next_receipt_number,
     receipt_email_send,
@@ -29,6 +22,8 @@ from .receipts import (
 )
 from .refunds import refund_approve, refund_reject, refund_request
 from .retention import forged_notifications_purge
+from .settlement import Received, notice_apply, notification_receive
+from .sweeps import gateway_query_sweep, payment_expire_sweep
 
 __all__ = [
     "Created", "Decision", "IdempotencyMismatch", "Received",
