@@ -69,7 +69,7 @@ def test_a_failing_callback_hook_rolls_the_settlement_back(bills, monkeypatch):
     def crash(*args, **kwargs):
         raise RuntimeError("crash before commit")
 
-    monkeypatch.setattr(services, "_callback_body", crash)
+    monkeypatch.setattr(services.paying, "_callback_body", crash)
     with pytest.raises(RuntimeError):
         _pay(payment.reference, 185000)
     payment.refresh_from_db()
