@@ -1,243 +1,31 @@
-"""Load the demo city: organisation, staff, catalog and ~300 dossiers of the last 90 days.
-
-The organisation and the catalog drafts are plain rows (like onestop.testing); procedure
-versions are published through onestop.catalog.services so their process is checked, and
-every dossier is made only through onestop.dossiers.services, with `at=` moments in the past.
-
-The dossiers are simulated together in time order: each dossier's life is a generator that
-yields the moment of its next action; a heap always resumes the earliest one. So the audit
-log, dossier codes and per-day counters read chronologically, as if the last three months
-had really happened, and every action sees the real state the previous ones left. A life
-whose next action would fall after `now` simply stops there: that is how recent dossiers
-end up still in process.
-"""
+"""The dossiers of the last 90 days, simulated together in time order through the dossier
+services (see the package docstring)."""
 
 from __future__ import annotations
 
 import datetime
 import heapq
-import logging
 import random
-import time
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.utils import timezone
-
 from onestop.accounts.models import User
-from onestop.agencies.models import AdministrativeUnit, Agency, Membership
-from onestop.agencies.services import staff_role_grant
+from onestop.agencies.models import Agency
 from onestop.catalog.models import (
-    Fee,
-    Field,
-    Procedure,
     ProcedureVersion,
-    ProcessStep,
-    RequiredDocument,
 )
-from onestop.catalog.services import procedure_version_publish
 from onestop.core.calendars import calendar_for
 from onestop.core.workcalendar import WorkCalendar
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, Status
 
-from . import catalog as data
-from .feedback import load_demo_feedback
-from .people import make_person
+from .. import catalog as data
+from ..people import make_person
+from .world import World
 
-logger = logging.getLogger(__name__)
-
-DEFAULT_SIZE = 300
-DEFAULT_SEED = 20250701
 WINDOW_DAYS = 90
-# The two-level local government (and this catalog) is in force from this day.
-CATALOG_FROM = datetime.date(2025, 7, 1)
-
 HOUR = 3600
-
-
-def city_code() -> str:
-    # Demo code: Cần Thơ's real QCVN 102:2016 H-code was not found (docs/domain.md §4); H92
-    # is outside the range of real province codes, so it cannot be mistaken for another one.
-    return str(settings.ONESTOP_CITY_AGENCY_CODE)
-
-
-def _code(level3: int, level2: int) -> str:
-    suffix = city_code().rsplit(".", 1)[-1]
-    return f"000.{level3:02d}.{level2:02d}.{suffix}"
-
-
-def centre_code() -> str:
-    """The demo city centre's code: its presence marks the demo as loaded."""
-    return _code(0, 1)
-
-
-def demo_is_loaded() -> bool:
-    return Agency.objects.filter(code=centre_code()).exists()
-
-
-@dataclass
-class DemoResult:
-    loaded: bool  # False when the demo was already there and nothing was written
-    agencies: int = 0
-    users: int = 0
-    procedures: int = 0
-    dossiers: int = 0
-    statuses: dict[int, int] = field(default_factory=dict)
-    overdue: int = 0
-    supplements: int = 0
-    apologies: int = 0
-    seconds: float = 0.0
-
-
-@dataclass
-class World:
-    centre: Agency
-    departments: dict[str, Agency]
-    counters: dict[str, Agency]
-    committees: dict[str, Agency]
-    units: dict[str, AdministrativeUnit]
-    versions: dict[str, tuple[data.ProcedureSpec, ProcedureVersion]]
-    users: dict[str, User]
-    citizen: User
-
-    def staff(self, agency: Agency, role: str) -> list[User]:
-        return self._by_role[(agency.pk, role)]
-
-    def index(self) -> None:
-        self._by_role: dict[tuple[int, str], list[User]] = {}
-        for m in Membership.objects.filter(user__in=self.users.values()).select_related("user"):
-            self._by_role.setdefault((m.agency_id, m.role), []).append(m.user)
-
-
-# --------------------------------------------------------------------------- organisation
-
-
-def _build_organisation() -> tuple[Agency, dict[str, Agency], dict[str, Agency],
-                                   dict[str, Agency], dict[str, AdministrativeUnit]]:
-    centre = Agency.objects.create(
-        code=centre_code(), kind=Agency.Kind.SERVICE_CENTRE,
-        name="Trung tâm Phục vụ hành chính công thành phố Cần Thơ",
-        name_en="Can Tho City Public Administration Service Centre",
-        address="Số 2 Đường Hòa Bình, Phường Ninh Kiều, Thành phố Cần Thơ",
-        phone="0292 3000 000",
-    )
-    departments = {
-        d.slug: Agency.objects.create(code=_code(0, d.number), kind=Agency.Kind.DEPARTMENT,
-                                      name=d.name, name_en=d.name_en,
-                                      abbreviation=data.DEPARTMENT_ABBREVIATIONS[d.slug])
-        for d in data.DEPARTMENTS
-    }
-    units = {u.code: u for u in AdministrativeUnit.objects.filter(
-        code__in=[c.unit_code for c in data.COMMUNES])}
-    missing = {c.unit_code for c in data.COMMUNES} - set(units)
-    if missing:
-        raise RuntimeError(f"administrative units not imported: {sorted(missing)}")
-    committees: dict[str, Agency] = {}
-    counters: dict[str, Agency] = {}
-    for c in data.COMMUNES:
-        unit = units[c.unit_code]
-        committees[c.slug] = Agency.objects.create(
-            code=_code(0, c.number), kind=Agency.Kind.COMMUNE_COMMITTEE, unit=unit,
-            abbreviation="UBND",
-            name=f"Ủy ban nhân dân {unit.name}", name_en=f"People's Committee of {unit.name}",
-        )
-        counters[c.slug] = Agency.objects.create(
-            code=_code(1, c.number), kind=Agency.Kind.COMMUNE_CENTRE, unit=unit,
-            abbreviation="BPMC",
-            parent=committees[c.slug],
-            name=f"Bộ phận Một cửa {unit.name}", name_en=f"One-stop counter of {unit.name}",
-            address=f"{c.street}, {unit.name}, Thành phố Cần Thơ",
-        )
-    return centre, departments, counters, committees, units
-
-
-def _build_staff(centre: Agency, departments: dict[str, Agency], counters: dict[str, Agency],
-                 committees: dict[str, Agency]) -> tuple[dict[str, User], User]:
-    # One hash for everyone: Argon2 is deliberately slow and the demo password is shared.
-    password = make_password(data.DEMO_PASSWORD)
-    users: dict[str, User] = {}
-    for username, full_name, role, key in data.STAFF:
-        if key == "centre":
-            agency = centre
-        elif key.startswith("counter:"):
-            agency = counters[key.split(":", 1)[1]]
-        elif key.startswith("committee:"):
-            agency = committees[key.split(":", 1)[1]]
-        else:
-            agency = departments[key]
-        user = users.get(username)
-        if user is None:
-            # Agency admins reach /admin/; the city admin is also a superuser for the demo.
-            user = User.objects.create(
-                username=username, full_name=full_name, password=password,
-                is_staff=role == "admin", is_superuser=username == "admin",
-            )
-            users[username] = user
-        staff_role_grant(user=user, agency=agency, role=role)
-        if role == "leader":
-            position = data.LEADER_POSITIONS[
-                "committee" if key.startswith("committee:") else "department"]
-            Membership.objects.filter(user=user, agency=agency, role=role).update(
-                position=position)
-    username, full_name, cccd, phone = data.CITIZEN
-    citizen = User.objects.create(username=username, full_name=full_name, password=password,
-                                  cccd=cccd, phone=phone)
-    return users, citizen
-
-
-# --------------------------------------------------------------------------- catalog
-
-
-def _build_catalog(
-    *, departments: dict[str, Agency], committees: dict[str, Agency], admin: User
-) -> dict[str, tuple[data.ProcedureSpec, ProcedureVersion]]:
-    fields = {}
-    for code, name, name_en in data.FIELDS:
-        fields[code], _created = Field.objects.get_or_create(
-            code=code, defaults={"name": name, "name_en": name_en})
-    versions: dict[str, tuple[data.ProcedureSpec, ProcedureVersion]] = {}
-    for spec in data.PROCEDURES:
-        steps = [Decimal(s) for s in spec.steps]
-        if sum(steps) != Decimal(spec.days):  # caught here with the procedure's name
-            raise ValueError(f"{spec.code}: allotments do not add up to {spec.days}")
-        procedure = Procedure.objects.create(code=spec.code)
-        version = ProcedureVersion.objects.create(
-            procedure=procedure, number=1, name=spec.name, name_en=spec.name_en,
-            field=fields[spec.field], processing_days=Decimal(spec.days),
-            result_type=spec.result, online_level=spec.online, legal_basis=spec.legal_basis,
-            fee_note=spec.fee_note,
-            # Land procedures do not count the time to meet financial obligations.
-            payment_pauses_clock=spec.field == "dat-dai",
-        )
-        competent = (list(committees.values()) if spec.handler == "commune"
-                     else [departments[spec.handler]])
-        version.competent_agencies.add(*competent)
-        for order, (name, originals, copies, optional) in enumerate(spec.documents, start=1):
-            RequiredDocument.objects.create(version=version, order=order, name=name,
-                                            originals=originals, copies=copies,
-                                            optional=optional)
-        for name, amount, kind in spec.fees:
-            Fee.objects.create(version=version, name=name, amount=amount, kind=kind)
-        for order, ((kind, role, name, name_en), allotment) in enumerate(
-            zip(data.STEP_NAMES, steps, strict=True), start=1
-        ):
-            # No agency: the receiving centre for "receive", the competent agency otherwise.
-            ProcessStep.objects.create(version=version, order=order, name=name,
-                                       name_en=name_en, kind=kind, role=role,
-                                       allotment_days=allotment)
-        version = procedure_version_publish(version=version, valid_from=CATALOG_FROM,
-                                            actor=admin)
-        versions[spec.code] = (spec, version)
-    return versions
-
-
-# --------------------------------------------------------------------------- dossiers
 
 TARGET_WEIGHTS = {
     Status.RETURNED: 40, Status.RESULT_READY: 8, Status.IN_PROCESS: 14, Status.RECEIVED: 4,
@@ -550,59 +338,3 @@ class Simulator:
                 continue
             if following <= self.now:
                 heapq.heappush(heap, (following, index, life))
-
-
-# --------------------------------------------------------------------------- entry point
-
-
-def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
-              now: datetime.datetime | None = None) -> DemoResult:
-    """Load the demo once; a second call finds the marker and writes nothing.
-
-    One transaction: a failed load leaves no half-built demo (and no marker) behind.
-    """
-    began = time.monotonic()
-    now = (now or timezone.now()).replace(microsecond=0)
-    if demo_is_loaded():
-        return DemoResult(loaded=False)
-    rng = random.Random(seed)
-    with transaction.atomic():
-        centre, departments, counters, committees, units = _build_organisation()
-        users, citizen = _build_staff(centre, departments, counters, committees)
-        versions = _build_catalog(departments=departments, committees=committees,
-                                  admin=users["admin"])
-        world = World(centre=centre, departments=departments, counters=counters,
-                      committees=committees, units=units, versions=versions, users=users,
-                      citizen=citizen)
-        world.index()
-        # Every leader and unit signs with a key from the demo CA (labelled DEMO), so results,
-        # letters, notices and receipts are signed through the same services as in production.
-        from onestop.signatures.demo import load_demo_signers
-
-        load_demo_signers(agencies=[centre, *departments.values(), *counters.values(),
-                                    *committees.values()])
-        sim = Simulator(world, rng=rng, now=now)
-        sim.run(sim.plans(size))
-        # What the worker would have done meanwhile: flag overdue dossiers, draft apologies.
-        svc.deadline_sweep(now=now)
-        # Ratings and feedback (PAKN), through the feedback services.
-        load_demo_feedback(citizen=citizen, now=now, rng=rng, procedure_codes=[
-            v.procedure.code for _spec, v in versions.values()])
-        # Bills hub and "Chợ 4.0" markets (issue 4), through their own services.
-        from onestop.billing.demo import load_demo_bills
-        from onestop.markets.demo import load_demo_markets
-
-        load_demo_bills(agency=centre, now=now)
-        load_demo_markets(units=sorted(units.values(), key=lambda u: u.code), now=now)
-    demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
-    statuses = Counter(demo.values_list("status", flat=True))
-    return DemoResult(
-        loaded=True,
-        agencies=1 + len(departments) + len(counters) + len(committees),
-        users=len(users) + 1, procedures=len(versions), dossiers=demo.count(),
-        statuses=dict(sorted(statuses.items())),
-        overdue=sum(1 for d in demo if d.is_overdue(now)),
-        supplements=demo.filter(supplement_count__gt=0).count(),
-        apologies=demo.filter(apologies__state="signed").distinct().count(),
-        seconds=time.monotonic() - began,
-    )

@@ -1,0 +1,102 @@
+"""Load the demo city: organisation, staff, catalog and ~300 dossiers of the last 90 days.
+
+The organisation and the catalog drafts are plain rows (like onestop.testing); procedure
+versions are published through onestop.catalog.services so their process is checked, and
+every dossier is made only through onestop.dossiers.services, with `at=` moments in the past.
+
+The dossiers are simulated together in time order: each dossier's life is a generator that
+yields the moment of its next action; a heap always resumes the earliest one. So the audit
+log, dossier codes and per-day counters read chronologically, as if the last three months
+had really happened, and every action sees the real state the previous ones left. A life
+whose next action would fall after `now` simply stops there: that is how recent dossiers
+end up still in process.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import random
+import time
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from onestop.agencies.models import Agency
+from onestop.dossiers import services as svc
+from onestop.dossiers.models import Dossier
+
+from ..feedback import load_demo_feedback
+from .organisation import _build_organisation, _build_staff, centre_code, city_code
+from .procedures import CATALOG_FROM, _build_catalog
+from .simulator import WINDOW_DAYS, Simulator
+from .world import DemoResult, World
+
+__all__ = [
+    "CATALOG_FROM", "DEFAULT_SEED", "DEFAULT_SIZE", "WINDOW_DAYS", "DemoResult", "World",
+    "_build_catalog", "_build_organisation", "centre_code", "city_code", "demo_is_loaded",
+    "demo_load",
+]
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SIZE = 300
+DEFAULT_SEED = 20250701
+
+
+def demo_is_loaded() -> bool:
+    return Agency.objects.filter(code=centre_code()).exists()
+
+
+def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
+              now: datetime.datetime | None = None) -> DemoResult:
+    """Load the demo once; a second call finds the marker and writes nothing.
+
+    One transaction: a failed load leaves no half-built demo (and no marker) behind.
+    """
+    began = time.monotonic()
+    now = (now or timezone.now()).replace(microsecond=0)
+    if demo_is_loaded():
+        return DemoResult(loaded=False)
+    rng = random.Random(seed)
+    with transaction.atomic():
+        centre, departments, counters, committees, units = _build_organisation()
+        users, citizen = _build_staff(centre, departments, counters, committees)
+        versions = _build_catalog(departments=departments, committees=committees,
+                                  admin=users["admin"])
+        world = World(centre=centre, departments=departments, counters=counters,
+                      committees=committees, units=units, versions=versions, users=users,
+                      citizen=citizen)
+        world.index()
+        # Every leader and unit signs with a key from the demo CA (labelled DEMO), so results,
+        # letters, notices and receipts are signed through the same services as in production.
+        from onestop.signatures.demo import load_demo_signers
+
+        load_demo_signers(agencies=[centre, *departments.values(), *counters.values(),
+                                    *committees.values()])
+        sim = Simulator(world, rng=rng, now=now)
+        sim.run(sim.plans(size))
+        # What the worker would have done meanwhile: flag overdue dossiers, draft apologies.
+        svc.deadline_sweep(now=now)
+        # Ratings and feedback (PAKN), through the feedback services.
+        load_demo_feedback(citizen=citizen, now=now, rng=rng, procedure_codes=[
+            v.procedure.code for _spec, v in versions.values()])
+        # Bills hub and "Chợ 4.0" markets (issue 4), through their own services.
+        from onestop.billing.demo import load_demo_bills
+        from onestop.markets.demo import load_demo_markets
+
+        load_demo_bills(agency=centre, now=now)
+        load_demo_markets(units=sorted(units.values(), key=lambda u: u.code), now=now)
+    demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
+    statuses = Counter(demo.values_list("status", flat=True))
+    return DemoResult(
+        loaded=True,
+        agencies=1 + len(departments) + len(counters) + len(committees),
+        users=len(users) + 1, procedures=len(versions), dossiers=demo.count(),
+        statuses=dict(sorted(statuses.items())),
+        overdue=sum(1 for d in demo if d.is_overdue(now)),
+        supplements=demo.filter(supplement_count__gt=0).count(),
+        apologies=demo.filter(apologies__state="signed").distinct().count(),
+        seconds=time.monotonic() - began,
+    )
