@@ -49,9 +49,11 @@ def _request_hash(data: dict[str, Any]) -> str:
 
 
 def _audit(payment: Payment, *, action: str, actor: Any, from_state: str, at: datetime.datetime,
-           reason: str = "", data: dict[str, Any] | None = None) -> None:
+           reason: str = "", data: dict[str, Any] | None = None,
+           to_state: str | None = None) -> None:
     audit_append(actor=actor, action=f"payment.{action}", object_type="payment",
-                 object_id=payment.reference, from_state=from_state, to_state=payment.state,
+                 object_id=payment.reference, from_state=from_state,
+                 to_state=payment.state if to_state is None else to_state,
                  reason=reason, data=data or {}, at=at)
 
 

@@ -15,7 +15,7 @@ from onestop.core.errors import NotAllowed, ValidationFailed
 
 from ..models import Channel, Payment, PaymentLine, Refund
 from ..transitions import Action, move
-from .creation import _audit, _create, _expire, _lock_open_items
+from .creation import _audit, _create, _lock_open_items
 from .settlement import _lock_for_settle, _settle
 
 S = Payment.State
@@ -46,9 +46,12 @@ def payment_record_cash(*, item_ids: list[int], officer: Any, amount: int, purpo
     if amount != total:
         raise ValidationFailed(_("%(total)s đồng are owed; record exactly that amount."),
                                total=f"{total:,}".replace(",", "."))
+    expired = []
     for pending in Payment.objects.select_for_update().filter(pk__in=list(replaces),
                                                               state=S.PENDING):
-        _expire(pending, actor=officer, at=at, reason="paid in cash")
+        move(pending, Action.EXPIRE)  # the online link is closed; audited below
+        pending.save(update_fields=["state", "updated_at"])
+        expired.append(pending)
     payment = _create(
         agency_id=items[0].agency_id, amount=total, purpose=purpose, provider="cash",
         creator=officer, creator_key=f"user:{officer.pk}", key="", digest="", at=at,
@@ -57,10 +60,20 @@ def payment_record_cash(*, item_ids: list[int], officer: Any, amount: int, purpo
     )
     PaymentLine.objects.bulk_create(
         [PaymentLine(payment=payment, item=item, amount=item.amount) for item in items])
-    _audit(payment, action="create", actor=officer, from_state="", at=at,
-           data={"amount": total, **(audit_data or {"items": [i.pk for i in items]}),
-                 "provider": "cash"})
-    _settle(payment, provider="cash", txn="", amount=total, sandbox=False, actor=officer, at=at)
+
+    def record_expired_and_created() -> None:
+        # After the receipt number, before the settle event (docs/lock-order.md: counters
+        # before the audit chain head); the same events in the same order as ever.
+        for p in expired:
+            _audit(p, action="expire", actor=officer, from_state=S.PENDING, at=at,
+                   reason="paid in cash")
+        _audit(payment, action="create", actor=officer, from_state="", at=at,
+               to_state=S.PENDING,
+               data={"amount": total, **(audit_data or {"items": [i.pk for i in items]}),
+                     "provider": "cash"})
+
+    _settle(payment, provider="cash", txn="", amount=total, sandbox=False, actor=officer,
+            at=at, before_audit=record_expired_and_created)
     return payment
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,9 +143,15 @@ def _items_taken(payment: Payment) -> bool:
 
 
 def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sandbox: bool,
-            actor: Any, at: datetime.datetime, reason: str = "") -> None:
+            actor: Any, at: datetime.datetime, reason: str = "",
+            before_audit: Callable[[], None] | None = None) -> None:
     """Succeeded + fee items paid + receipt + audit + the settle hooks (a dossier released,
-    a bill paid): the caller's transaction, the payment already locked."""
+    a bill paid): the caller's transaction, the payment already locked.
+
+    The receipt number (a counter row) is taken before the audit chain head, as everywhere
+    (docs/lock-order.md); `before_audit` writes the caller's own audit events between the two
+    (cash: the expired links and the creation), so no counter is taken after the head.
+    """
     from_state = move(payment, Action.SETTLE)
     payment.provider = provider
     payment.provider_txn_id = txn
@@ -158,6 +165,8 @@ def _settle(payment: Payment, *, provider: str, txn: str, amount: int | None, sa
     FeeItem.objects.filter(lines__payment=payment, state=FeeItem.State.OPEN).update(
         state=FeeItem.State.PAID, paid_by=payment)
     receipt = receipt_issue(payment=payment, at=at, email_to=payment.payer_email)
+    if before_audit is not None:
+        before_audit()
     _audit(payment, action="settle", actor=actor, from_state=from_state, at=at, reason=reason,
            data={"amount": payment.received_amount, "provider": provider, "txn": txn,
                  "receipt": receipt.number, "sandbox": payment.sandbox})

@@ -87,3 +87,35 @@ def test_paying_while_the_bank_notifies_never_deadlocks_and_settles_once(world):
     assert sorted(released.values_list("object_id", flat=True)) == sorted(
         str(d.pk) for d, _p in dossiers)
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cash_at_the_counter_while_the_bank_settles_another_payment_never_deadlocks(world):
+    # Both number a receipt of the same agency and audit: the receipt counter must come
+    # before the audit chain head in both (docs/lock-order.md). The cash payment also
+    # expires the dossier's pending online link, which is audited.
+    rounds = []
+    for i in range(ROUNDS // 2):
+        at_counter = world.receive(name=f"Nộp tiền mặt {i}")
+        world.payment(at_counter)  # a pending online link, expired by the cash payment
+        by_bank = world.receive(name=f"Chuyển khoản {i}")
+        rounds.append((at_counter, dsvc.outstanding(dossier_id=at_counter.pk), by_bank,
+                       world.payment(by_bank)))
+    officer = world.city.officer
+    cash = [lambda d=d, owed=owed: dsvc.payment_record_cash(dossier_id=d.pk, officer=officer,
+                                                            amount=owed)
+            for d, owed, _b, _p in rounds]
+    notifies = [lambda p=p, i=i: receive("vietqr", bank_incoming(p.reference, p.amount,
+                                                                   f"FT-CASH-{i}"))
+                for i, (_d, _o, _b, p) in enumerate(rounds)]
+
+    errors = _race_rounds(cash, notifies)
+
+    assert not errors, errors[:3]
+    for at_counter, _owed, by_bank, _p in rounds:
+        for dossier in (at_counter, by_bank):
+            dossier.refresh_from_db()
+            assert dossier.status == Status.IN_PROCESS
+    numbers = sorted(Receipt.objects.values_list("sequence", flat=True))
+    assert numbers == list(range(1, 2 * len(rounds) + 1))  # consecutive, none twice
+    assert audit_verify().ok
