@@ -404,6 +404,12 @@ ONESTOP_PAYMENT_SWEEP_INTERVAL = env_int("ONESTOP_PAYMENT_SWEEP_INTERVAL", 300, 
 ONESTOP_WEBHOOK_RATE_LIMIT = env_int("ONESTOP_WEBHOOK_RATE_LIMIT", 600, minimum=0)
 ONESTOP_WEBHOOK_RATE_WINDOW = env_int("ONESTOP_WEBHOOK_RATE_WINDOW", 60, minimum=1)
 ONESTOP_FORGED_NOTIFICATION_DAYS = env_int("ONESTOP_FORGED_NOTIFICATION_DAYS", 30, minimum=1)
+# E-receipts of fees and charges (docs/receipts.md): the form symbol and series the
+# collecting unit registered with the tax authority (Decree 123/2020/NĐ-CP as amended by
+# Decree 70/2025/NĐ-CP; Circular 78/2021/TT-BTC). The series may hold {yy}, the two digits of
+# the year of issue. The defaults follow the pattern of receipts in use; set the registered ones.
+ONESTOP_RECEIPT_FORM_SYMBOL = env_str("ONESTOP_RECEIPT_FORM_SYMBOL", "01BLP0-001")
+ONESTOP_RECEIPT_SERIES = env_str("ONESTOP_RECEIPT_SERIES", "BL/{yy}E")
 # Scorecard (docs/scorecard.md): how often the roll-ups catch up with the audit log, seconds.
 ONESTOP_SCORECARD_INTERVAL = env_int("ONESTOP_SCORECARD_INTERVAL", 60, minimum=1)
 # Document exchange (docs/exchange.md): agency keys are files, never rows; trust anchors are

@@ -67,6 +67,9 @@ class Agency(models.Model):
     abbreviation = models.CharField(_("abbreviation"), max_length=20, blank=True)
     place = models.CharField(_("place name on documents"), max_length=100, blank=True)
     head_title = models.CharField(_("title of the head"), max_length=100, blank=True)
+    # Printed on its fee receipts as the collecting unit's tax code (Decree 123/2020/NĐ-CP,
+    # as amended by Decree 70/2025/NĐ-CP, on the content of a receipt).
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     # Office hours differ by centre (docs/domain.md §6); two sessions a day, southern default.
     morning_start = models.TimeField(_("morning opens"), default=datetime.time(7, 0))
     morning_end = models.TimeField(_("morning closes"), default=datetime.time(11, 0))

@@ -66,6 +66,7 @@ class RequiredDocumentInline(admin.TabularInline):
 class FeeInline(admin.TabularInline):
     model = Fee
     extra = 0
+    fields = ("name", "amount", "kind", "charge", "note")
 
 
 class ProcessStepInline(admin.TabularInline):

@@ -190,6 +190,13 @@ class Fee(models.Model):
         FIXED = "fixed", _("fixed amount")
         PER_COPY = "per_copy", _("per copy")
 
+    class Charge(models.TextChoices):
+        # Law on Fees and Charges 2015 (Law 97/2015/QH13) Art. 3: a lệ phí is collected for a
+        # public service of State administration (issuing a certificate, a registration); a
+        # phí compensates the cost of a service. Receipts name which one was collected.
+        LE_PHI = "le_phi", _("administrative fee (lệ phí)")
+        PHI = "phi", _("charge (phí)")
+
     version = models.ForeignKey(
         ProcedureVersion, on_delete=models.CASCADE, related_name="fees",
         verbose_name=_("procedure version"),
@@ -197,6 +204,8 @@ class Fee(models.Model):
     name = models.CharField(_("name"), max_length=300)
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.FIXED)
+    charge = models.CharField(_("fee or charge"), max_length=10, choices=Charge.choices,
+                              default=Charge.LE_PHI)
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:

@@ -235,11 +235,25 @@ class ReceiptCounter(models.Model):
 
 
 class Receipt(models.Model):
-    """Biên lai điện tử: proof of a settled payment or of a refund, numbered per agency."""
+    """Biên lai điện tử: proof of a settled payment or of a refund, numbered per agency.
+
+    An e-receipt of fees and charges (Decree 123/2020/NĐ-CP as amended by Decree
+    70/2025/NĐ-CP; Circular 78/2021/TT-BTC; docs/receipts.md) carries its form symbol and
+    series, its number, the collecting unit's name and tax code, the payer, the fee or charge
+    and its kind, the amount in figures and words, the date and the collecting unit's digital
+    signature. The row is written once, in the settle transaction; the signed XML and PDF
+    follow (`receipt_sign`). A cancelled or replaced receipt is kept, linked to its
+    replacement.
+    """
 
     class Kind(models.TextChoices):
         PAYMENT = "payment", _("payment receipt")
         REFUND = "refund", _("refund receipt")
+
+    class State(models.TextChoices):
+        ISSUED = "issued", _("issued")
+        CANCELLED = "cancelled", _("cancelled")
+        REPLACED = "replaced", _("replaced")
 
     number = models.CharField(_("receipt number"), max_length=40, unique=True)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="receipts")
@@ -254,6 +268,26 @@ class Receipt(models.Model):
     email_to = models.EmailField(blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    # What the receipt says, fixed when it is issued (the e-receipt rules above).
+    form_symbol = models.CharField(_("form symbol"), max_length=20, blank=True)
+    series = models.CharField(_("series"), max_length=20, blank=True)
+    collector_name = models.CharField(_("collecting unit"), max_length=255, blank=True)
+    collector_tax_code = models.CharField(_("collecting unit's tax code"), max_length=14,
+                                          blank=True)
+    payer_name = models.CharField(_("payer"), max_length=200, blank=True)
+    charge = models.CharField(_("fee or charge"), max_length=20, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.ISSUED)
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="replaced_by", verbose_name=_("replaces"))
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancel_reason = models.CharField(_("reason"), max_length=500, blank=True)
+    # The e-receipt as XML, signed by the collecting unit (XML-DSig), and its signed PDF.
+    xml = models.TextField(_("receipt XML"), blank=True)
+    signed_pdf = models.ForeignKey("signatures.SignedDocument", null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("signed PDF"))
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["agency", "year", "sequence"]
@@ -262,8 +296,11 @@ class Receipt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["agency", "year", "sequence"],
                                     name="receipt_sequence_unique"),
-            models.UniqueConstraint(fields=["payment"], condition=Q(kind="payment"),
-                                    name="one_payment_receipt_per_payment"),
+            # Exactly one receipt in force per settled payment; a replaced or cancelled one
+            # stays beside its replacement.
+            models.UniqueConstraint(fields=["payment"],
+                                    condition=Q(kind="payment", state="issued"),
+                                    name="one_issued_payment_receipt_per_payment"),
         ]
 
     def __str__(self) -> str:

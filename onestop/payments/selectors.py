@@ -61,3 +61,10 @@ def online_payment_rate(*, agency_ids: list[int]) -> tuple[int, int]:
     settled = Payment.objects.filter(agency_id__in=agency_ids, settled_at__isnull=False)
     online = settled.exclude(provider="cash").exclude(channel="counter").count()
     return online, settled.count()
+
+
+def receipt_by_number(*, number: str) -> Receipt | None:
+    """A receipt by its number (the public verification page shows whether it is still in
+    force, cancelled, or replaced and by which)."""
+    return (Receipt.objects.select_related("replaced_by", "replaces")
+            .filter(number=number[:40]).first())

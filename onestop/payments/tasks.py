@@ -21,6 +21,12 @@ def forged_purge_task() -> int:
 
 
 @task()
+def receipt_sign_task(receipt_id: int) -> bool:
+    """Sign one receipt's XML and PDF (idempotent: a signed receipt is left as it is)."""
+    return services.receipt_sign(receipt_id=receipt_id).signed_at is not None
+
+
+@task()
 def payments_sweep_task() -> dict[str, int]:
     """Periodic: expire old pending payments, query the gateway, re-send unsent receipts."""
     now = timezone.now()

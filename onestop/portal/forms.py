@@ -32,6 +32,33 @@ class LookupForm(forms.Form):
     )
 
 
+class VerifyCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Dossier code or receipt number"), max_length=80,
+        help_text=_("As printed on the document, e.g. 000.00.00.H99-260302-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_code(self) -> str:
+        return str(self.cleaned_data["code"]).strip()
+
+
+class VerifyUploadForm(forms.Form):
+    file = forms.FileField(label=_("Signed PDF file"),
+                           help_text=_("The document stays on this page: it is checked and "
+                                       "not kept."))
+
+    def clean_file(self) -> Any:
+        from django.conf import settings
+
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.ONESTOP_UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB."),
+                params={"mb": settings.ONESTOP_UPLOAD_MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
 # ---- the citizen's catalog, filing and dossier pages -----------------------------------------
 
 class CatalogFilterForm(forms.Form):

@@ -19,12 +19,14 @@ from .views import (
     payments,
     pwa,
     transparency,
+    verify,
 )
 
 app_name = "portal"
 urlpatterns = [
     path("", catalog.home, name="home"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
+    path("xac-thuc/", verify.verify, name="verify"),
     # Find
     path("thu-tuc/", catalog.catalog, name="catalog"),
     path("thu-tuc/<str:code>/", catalog.procedure, name="procedure"),

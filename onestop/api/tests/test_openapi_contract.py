@@ -240,6 +240,11 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
          path_parameters={"reference": payment["reference"]})
     call("GET", "/lookup", query={"code": second.code, "factor": "5678"})
     call("POST", "/lookup", body={"code": second.code, "factor": "5678"})
+    import weasyprint  # a readable PDF without a signature: answered, not refused
+
+    call("POST", "/signatures/verify", media_type="multipart/form-data",
+         body={"file": weasyprint.HTML(string="<p>Kết quả</p>").write_pdf()})
+    call("GET", "/signatures/verify", query={"code": second.code})
     call("POST", "/dossiers/{dossier_id}/withdraw", token=citizen,
          path_parameters={"dossier_id": second.pk}, body={"reason": "Nộp nhầm"})
 

@@ -51,7 +51,10 @@ def _build_catalog(
                                             originals=originals, copies=copies,
                                             optional=optional)
         for name, amount, kind in spec.fees:
-            Fee.objects.create(version=version, name=name, amount=amount, kind=kind)
+            # A "Phí …" is a charge, a "Lệ phí …" an administrative fee (Law 97/2015/QH13).
+            Fee.objects.create(version=version, name=name, amount=amount, kind=kind,
+                               charge=Fee.Charge.PHI if name.startswith("Phí")
+                               else Fee.Charge.LE_PHI)
         for order, ((kind, role, name, name_en), allotment) in enumerate(
             zip(data.STEP_NAMES, steps, strict=True), start=1
         ):

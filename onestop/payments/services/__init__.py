@@ -35,3 +35,14 @@ __all__ = [
     "receipt_email_sweep", "refund_approve", "refund_reject", "refund_request",
     "render_receipt_pdf",
 ]
+# E-receipts (issue 15): kept apart so the list above stays as it is.
+from .ereceipts import (  # noqa: E402
+    printed_number,
+    receipt_cancel,
+    receipt_replace,
+    receipt_sign,
+    signed_receipt_pdf,
+)
+
+__all__ += ["printed_number", "receipt_cancel", "receipt_replace", "receipt_sign",
+            "signed_receipt_pdf"]

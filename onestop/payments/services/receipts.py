@@ -20,7 +20,16 @@ from onestop.core.formatting import digits, in_words, place_date, time_words
 from onestop.core.sequences import next_in_sequence
 
 from .. import hooks
+from ..ereceipt import CHARGE_LABELS
 from ..models import Payment, Receipt, ReceiptCounter, Refund
+from .ereceipts import (
+    enqueue_sign,
+    printed_number,
+    receipt_fields,
+    receipt_sign,
+    signed_receipt_pdf,
+    verify_url,
+)
 
 logger = logging.getLogger(__name__)
 VN_TZ = datetime.timezone(datetime.timedelta(hours=7))
@@ -43,8 +52,9 @@ def receipt_issue(*, payment: Payment, at: datetime.datetime, refund: Refund | N
         number=number, agency=payment.agency, year=year, sequence=sequence,
         kind=Receipt.Kind.REFUND if refund else Receipt.Kind.PAYMENT, payment=payment,
         refund=refund, amount=refund.amount if refund else payment.paid_amount, issued_at=at,
-        email_to=email_to,
+        email_to=email_to, **receipt_fields(payment=payment, at=at),
     )
+    enqueue_sign(receipt.pk)  # the signed XML and PDF, after this transaction (ereceipts.py)
     if email_to:
         enqueue_email(receipt.pk)
     return receipt
@@ -75,7 +85,7 @@ def receipt_email_send(*, receipt_id: int) -> bool:
             return False
         Receipt.objects.filter(pk=receipt_id).update(email_attempts=F("email_attempts") + 1)
     # Counted before sending so a receipt that always fails stops being retried.
-    receipt = Receipt.objects.select_related("payment", "agency").get(pk=receipt_id)
+    receipt = receipt_sign(receipt_id=receipt_id)  # the signed PDF is what is sent
     pdf = render_receipt_pdf(receipt)
     with override("vi"):
         subject = f"Biên lai điện tử {receipt.number}"
@@ -141,12 +151,20 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
         "amount_words": in_words(receipt.amount),
         "issued_words": time_words(receipt.issued_at),
         "method": METHOD_LABELS.get(payment.provider, payment.provider),
-        "qr": qr_svg_data_uri(status_url),
+        # The QR opens the public verification page for this receipt's number.
+        "qr": qr_svg_data_uri(verify_url(receipt.number)),
+        "verify_url": verify_url(receipt.number),
         "status_url": status_url,
+        "printed_number": printed_number(receipt),
+        "charge_label": CHARGE_LABELS.get(receipt.charge, "Phí, lệ phí"),
     }
 
 
 def render_receipt_pdf(receipt: Receipt) -> bytes:
+    """The receipt as issued: its signed PDF, else (no key, not signed yet) rendered."""
+    signed = signed_receipt_pdf(Receipt.objects.select_related("signed_pdf").get(pk=receipt.pk))
+    if signed is not None:
+        return signed
     import weasyprint
 
     receipt = Receipt.objects.select_related(
