@@ -45,10 +45,10 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             status = 400
     elif "code" in request.GET:
-        form = VerifyCodeForm(request.GET)
-        context["code_form"] = form
-        if form.is_valid():
-            code = form.cleaned_data["code"]
+        code_form = VerifyCodeForm(request.GET)
+        context["code_form"] = code_form
+        if code_form.is_valid():
+            code = code_form.cleaned_data["code"]
             context["code"] = code
             context["checks"] = issued_documents_checked(reference=code)
             context["receipt"] = receipt_by_number(number=code)
