@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "onestop.sandbox",
     "onestop.exchange",
     "onestop.signatures",
+    "onestop.community",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +269,10 @@ ONESTOP_LOOKUP_RATE_LIMIT = env_int("ONESTOP_LOOKUP_RATE_LIMIT", 30)
 ONESTOP_LOOKUP_RATE_WINDOW = env_int("ONESTOP_LOOKUP_RATE_WINDOW", 300)
 # How often `onestop worker` runs the deadline sweep, in seconds.
 ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300, minimum=1)
+# Community visits (onestop.community): the author may correct a visit for this many hours,
+# then only the team leader; a batch from a phone holds at most this many visits.
+ONESTOP_COMMUNITY_CORRECTION_HOURS = env_int("ONESTOP_COMMUNITY_CORRECTION_HOURS", 24, minimum=0)
+ONESTOP_COMMUNITY_BATCH_MAX = env_int("ONESTOP_COMMUNITY_BATCH_MAX", 200, minimum=1)
 
 
 def env_working_days(name: str, default: str, *, minimum: str = "0") -> str:

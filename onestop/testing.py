@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from onestop.accounts.models import User
-from onestop.agencies.models import Agency, Membership, Role
+from onestop.agencies.models import AdministrativeUnit, Agency, Membership, Role
 from onestop.catalog.models import (
     Fee,
     Field,
@@ -21,6 +21,8 @@ from onestop.catalog.models import (
     RequiredDocument,
 )
 from onestop.catalog.models import Procedure as ProcedureModel
+from onestop.community.models import MemberRole, Team, TeamMember
+from onestop.community.services import team_create, team_member_add
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -219,3 +221,36 @@ def make_softhsm_token(directory: Any) -> str:
                     "--pin", TEST_TOKEN_PIN, "--so-pin", "13579135"], check=True,
                    capture_output=True)
     return TEST_TOKEN
+
+
+# --------------------------------------------------------------------------- community
+
+
+@dataclass
+class Teams:
+    ninhkieu: AdministrativeUnit
+    caikhe: AdministrativeUnit
+    team: Team
+    leader: TeamMember
+    member: TeamMember
+    other_commune_member: TeamMember
+
+
+def make_teams() -> Teams:
+    """Two communes' committees, a team in Ninh Kiều (a leader and a member) and one in Cái
+    Khế: the community app's test world."""
+    ninhkieu = AdministrativeUnit.objects.get(code="31135")
+    caikhe = AdministrativeUnit.objects.get(code="31120")
+    for number, unit in ((21, ninhkieu), (22, caikhe)):
+        Agency.objects.create(code=f"000.00.{number}.H99", kind=Agency.Kind.COMMUNE_COMMITTEE,
+                              unit=unit, name=f"Ủy ban nhân dân {unit.name}")
+    team = team_create(commune=ninhkieu, hamlet="Khu vực 1", decision_number="12/QĐ-UBND")
+    other = team_create(commune=caikhe, hamlet="Khu vực 3")
+    return Teams(
+        ninhkieu=ninhkieu, caikhe=caikhe, team=team,
+        leader=team_member_add(team=team, user=make_user("to.truong", "Lê Thị Tư"),
+                               role=MemberRole.LEADER, phone="0901000001"),
+        member=team_member_add(team=team, user=make_user("to.vien", "Trần Văn Năm")),
+        other_commune_member=team_member_add(
+            team=other, user=make_user("to.caikhe", "Phạm Thị Sáu")),
+    )

@@ -108,6 +108,9 @@ class Role(models.TextChoices):
     LEADER = "leader", _("leader")
     ADMIN = "admin", _("agency admin")
     CLERK = "clerk", _("clerk (văn thư)")  # registers incoming and outgoing official documents
+    # A member of a community digital team (onestop.community): signs in to log household
+    # visits, only in the commune of their team.
+    COMMUNITY = "community", _("community digital team member")
 
 
 class Membership(models.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import auth, citizen, exchange, payments, public, signatures, staff
+from . import auth, citizen, community, exchange, payments, public, signatures, staff
 from .base import api
 
 api.add_router("/", public.router)
@@ -13,6 +13,7 @@ api.add_router("/", citizen.router)
 api.add_router("/", payments.router)
 api.add_router("/staff", staff.router)
 api.add_router("/", signatures.router)
+api.add_router("/community", community.router)
 
 urlpatterns = [
     *api.urls[0],

@@ -10,6 +10,7 @@ are refused everywhere.
 from __future__ import annotations
 
 import typing
+import uuid
 from collections import defaultdict
 from typing import Any
 
@@ -35,6 +36,7 @@ from onestop.dossiers import services as dsvc
 from onestop.feedback.models import RatingCriterion
 from onestop.notifications.models import Notification
 from onestop.notifications.services import deliver_due
+from onestop.testing import make_teams
 
 pytestmark = pytest.mark.django_db
 
@@ -113,7 +115,7 @@ def test_a_body_that_is_not_a_json_object_is_refused_everywhere(city, settings, 
     for method, path in operations:
         url = (path.replace("{dossier_id}", str(d.pk)).replace("{action}", "withdraw")
                .replace("{reference}", "OS0000000000"))
-        token = tokens["staff" if "/staff/" in path else "citizen"]
+        token = tokens["staff" if "/staff/" in path or "/community/" in path else "citizen"]
         r = client.generic(method, url, body, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="k-1")
         answers[(method, path)] = (r.status_code, r.json().get("code"))
@@ -262,6 +264,19 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
     call("DELETE", "/devices/{device_id}", token=citizen,
          path_parameters={"device_id": device["id"]})
     call("POST", "/auth/logout", token=citizen)
+
+    # Community digital teams: a team member of Ninh Kiều logs visits and reads coverage.
+    make_teams()
+    member = call("POST", "/auth/staff/token",
+                  body={"login": "to.vien", "password": "test-pass-123"})["access_token"]
+    kinds = call("GET", "/community/help-kinds", token=member)
+    visit = {"client_id": str(uuid.uuid4()), "visited_at": "2026-01-05T09:00:00+07:00",
+             "commune_code": "31135", "hamlet": "Khu vực 1", "household": "12 Hai Bà Trưng",
+             "helped": [kinds[0]["code"]], "consent": True, "note": ""}
+    call("POST", "/community/visits", token=member, body=visit)
+    call("POST", "/community/visits/batch", token=member,
+         body={"visits": [visit, {**visit, "client_id": str(uuid.uuid4())}]})
+    call("GET", "/community/coverage", token=member, query={"commune_code": "31135"})
 
     published = {(method.upper(), path) for path, ops in
                  api.get_openapi_schema()["paths"].items() for method in ops}

@@ -66,7 +66,7 @@ def tokens(city, settings, tmp_path) -> dict[str, str]:
 
 
 def _headers(case: Any, tokens: dict[str, str]) -> dict[str, str]:
-    audience = "staff" if "/staff/" in case.path else "citizen"
+    audience = "staff" if "/staff/" in case.path or "/community/" in case.path else "citizen"
     return {"Authorization": f"Bearer {tokens[audience]}"}
 
 

@@ -1,0 +1,304 @@
+"""Writes of the community app: teams, members, household visits and their corrections.
+
+Each function is one transaction that checks the rule, writes and appends the audit event.
+`visit_record` is idempotent on the visit's `client_id` (made on the phone): the same body
+sent again is the same visit, a different body under the same id is a conflict, and two
+identical sends at the same moment store one visit (the unique constraint decides; the loser
+reads the winner's row).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.agencies.models import AdministrativeUnit, Agency, Role
+from onestop.agencies.services import staff_role_grant
+from onestop.core.audit import audit_append
+from onestop.core.clock import now_or
+from onestop.core.errors import Conflict, NotAllowed, NotFound, ValidationFailed
+
+from .models import (
+    CommuneHouseholds,
+    HelpKind,
+    MemberRole,
+    Team,
+    TeamMember,
+    Visit,
+    VisitCorrection,
+)
+
+# A phone's clock may run a little ahead of the server's: a visit this far in the "future"
+# is still accepted as now.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+class VisitConflict(Conflict):
+    default_message = _(
+        "A different visit was already sent with this id. Check the visit on the phone and "
+        "send it again with a new id, or correct the stored one."
+    )
+
+
+@dataclass(frozen=True)
+class VisitPayload:
+    """A visit as the phone sends it (the API's body, parsed)."""
+
+    client_id: uuid.UUID
+    visited_at: datetime.datetime
+    commune_code: str
+    hamlet: str
+    household: str
+    helped: list[str] = field(default_factory=list)
+    consent: bool = False
+    dossier_code: str = ""
+    note: str = ""
+
+    def canonical(self) -> dict[str, Any]:
+        """The body in one form, so that a resend hashes the same whatever its key order."""
+        visited = self.visited_at
+        if timezone.is_naive(visited):
+            visited = timezone.make_aware(visited)
+        return {
+            "client_id": str(self.client_id),
+            "visited_at": visited.astimezone(datetime.UTC).isoformat(),
+            "commune_code": self.commune_code.strip(),
+            "hamlet": normalize_whitespace(self.hamlet),
+            "household": normalize_whitespace(self.household),
+            "helped": sorted(set(self.helped)),
+            "consent": bool(self.consent),
+            "dossier_code": self.dossier_code.strip(),
+            "note": self.note.strip(),
+        }
+
+    def body_hash(self) -> str:
+        text = json.dumps(self.canonical(), sort_keys=True, ensure_ascii=False,
+                          separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit: Visit
+    created: bool
+
+
+def normalize_whitespace(text: str) -> str:
+    return " ".join(text.split())
+
+
+def household_key(hamlet: str, household: str) -> str:
+    return f"{normalize_whitespace(hamlet).casefold()}|{normalize_whitespace(household).casefold()}"
+
+
+# --------------------------------------------------------------------------- teams
+
+
+@transaction.atomic
+def team_create(*, commune: AdministrativeUnit, hamlet: str, name: str = "",
+                decision_number: str = "", decision_date: datetime.date | None = None,
+                actor: Any | None = None, is_demo: bool = False) -> Team:
+    hamlet = normalize_whitespace(hamlet)
+    if not hamlet:
+        raise ValidationFailed(_("Give the hamlet or area the team covers."))
+    if Team.objects.filter(commune=commune, hamlet=hamlet).exists():
+        raise ValidationFailed(_("This hamlet already has a team."))
+    team = Team.objects.create(
+        commune=commune, hamlet=hamlet,
+        name=name or f"Tổ công nghệ số cộng đồng {hamlet}, {commune.name}",
+        decision_number=decision_number.strip(), decision_date=decision_date, is_demo=is_demo)
+    audit_append(actor=actor, action="community.team_create", object_type="community_team",
+                 object_id=team.pk, data={"commune": commune.code, "hamlet": hamlet,
+                                          "decision_number": team.decision_number})
+    return team
+
+
+@transaction.atomic
+def team_member_add(*, team: Team, user: Any, role: str = MemberRole.MEMBER, phone: str = "",
+                    actor: Any | None = None) -> TeamMember:
+    """Add a member; they sign in as staff with the community role in their commune's
+    People's Committee, which limits them to that commune."""
+    if role not in MemberRole.values:
+        raise ValidationFailed(_("Unknown team role."))
+    committee = Agency.objects.filter(unit=team.commune, kind=Agency.Kind.COMMUNE_COMMITTEE,
+                                      is_active=True).first()
+    if committee is None:
+        raise ValidationFailed(_("The commune has no People's Committee in the platform yet."))
+    member, created = TeamMember.objects.get_or_create(
+        team=team, user=user, defaults={"role": role, "phone": phone.strip()})
+    if not created:
+        raise ValidationFailed(_("This person is already a member of the team."))
+    staff_role_grant(user=user, agency=committee, role=Role.COMMUNITY, actor=actor)
+    audit_append(actor=actor, action="community.member_add", object_type="community_team",
+                 object_id=team.pk, data={"user": user.pk, "role": role})
+    return member
+
+
+@transaction.atomic
+def commune_households_set(*, commune: AdministrativeUnit, registered: int,
+                           actor: Any | None = None) -> CommuneHouseholds:
+    if registered < 0:
+        raise ValidationFailed(_("The number of households cannot be negative."))
+    row = CommuneHouseholds.objects.select_for_update().filter(commune=commune).first()
+    before = row.registered if row else None
+    if row is None:
+        row = CommuneHouseholds.objects.create(commune=commune, registered=registered)
+    else:
+        row.registered = registered
+        row.save(update_fields=["registered", "updated_at"])
+    audit_append(actor=actor, action="community.households_set", object_type="commune",
+                 object_id=commune.code, from_state="" if before is None else str(before),
+                 to_state=str(registered))
+    return row
+
+
+# --------------------------------------------------------------------------- visits
+
+
+def _member_for(*, user: Any, commune_code: str) -> TeamMember:
+    member = (TeamMember.objects.select_related("team", "team__commune")
+              .filter(user=user, is_active=True, team__commune_id=commune_code)
+              .order_by("pk").first())
+    if member is None:
+        raise NotAllowed(_("You may only log visits in the commune of your team."))
+    return member
+
+
+def _check(payload: VisitPayload, *, now: datetime.datetime) -> tuple[Any, datetime.datetime]:
+    """The rules of a visit's content; the dossier it links to, and its aware moment."""
+    if payload.consent is not True:
+        raise ValidationFailed(_("The household's consent is needed to record the visit."))
+    unknown = sorted(set(payload.helped) - set(HelpKind.values))
+    if unknown:
+        raise ValidationFailed(_("Unknown kind of help: %(codes)s."), codes=", ".join(unknown))
+    if not payload.helped:
+        raise ValidationFailed(_("Say what the household was helped with."))
+    if not normalize_whitespace(payload.hamlet) or not normalize_whitespace(payload.household):
+        raise ValidationFailed(
+            _("Give the hamlet and the household (address or household book number)."))
+    visited = payload.visited_at
+    if timezone.is_naive(visited):
+        visited = timezone.make_aware(visited)
+    if visited > now + CLOCK_SKEW:
+        raise ValidationFailed(_("The visit cannot be in the future."))
+    dossier = None
+    code = payload.dossier_code.strip()
+    if code:
+        from onestop.dossiers.models import Dossier
+
+        dossier = Dossier.objects.filter(code=code).first()
+        if dossier is None:
+            raise ValidationFailed(_("No dossier has the code %(code)s."), code=code)
+    return dossier, visited
+
+
+def _answer_existing(existing: Visit, digest: str, *, user: Any) -> VisitResult:
+    if existing.body_hash != digest or existing.member.user_id != user.pk:
+        raise VisitConflict()
+    return VisitResult(visit=existing, created=False)
+
+
+def visit_record(*, member: Any, payload: VisitPayload, at: datetime.datetime | None = None,
+                 is_demo: bool = False) -> VisitResult:
+    """Store a visit sent by a team member (`member` is the signed-in user).
+
+    First send: created. Same client_id and same body: the stored visit, nothing written.
+    Same client_id and a different body: VisitConflict. A commune outside the member's team:
+    NotAllowed. Bad content: ValidationFailed with the reason.
+    """
+    now = now_or(at)
+    digest = payload.body_hash()
+    existing = (Visit.objects.select_related("member", "commune", "dossier", "team")
+                .filter(client_id=payload.client_id).first())
+    if existing is not None:
+        return _answer_existing(existing, digest, user=member)
+    team_member = _member_for(user=member, commune_code=payload.commune_code.strip())
+    dossier, visited = _check(payload, now=now)
+    body = payload.canonical()
+    try:
+        with transaction.atomic():
+            visit = Visit.objects.create(
+                client_id=payload.client_id, team=team_member.team, member=team_member,
+                commune=team_member.team.commune, hamlet=body["hamlet"],
+                household=body["household"],
+                household_key=household_key(body["hamlet"], body["household"]),
+                visited_at=visited, helped=body["helped"], dossier=dossier, consent=True,
+                note=body["note"], body_hash=digest, is_demo=is_demo)
+            audit_append(actor=member, action="community.visit_record",
+                         object_type="community_visit", object_id=str(visit.client_id),
+                         data={"commune": visit.commune_id, "helped": visit.helped}, at=now)
+    except IntegrityError:
+        # The same client_id was stored by a concurrent send a moment ago: answer as a resend.
+        existing = (Visit.objects.select_related("member", "commune", "dossier", "team")
+                    .filter(client_id=payload.client_id).first())
+        if existing is None:
+            raise
+        return _answer_existing(existing, digest, user=member)
+    return VisitResult(visit=visit, created=True)
+
+
+CORRECTABLE = ("hamlet", "household", "visited_at", "helped", "dossier_code", "note")
+
+
+def _snapshot(visit: Visit) -> dict[str, Any]:
+    return {"hamlet": visit.hamlet, "household": visit.household,
+            "visited_at": visit.visited_at.isoformat(), "helped": list(visit.helped),
+            "dossier_code": visit.dossier.code if visit.dossier else "", "note": visit.note}
+
+
+@transaction.atomic
+def visit_correct(*, actor: Any, client_id: uuid.UUID, changes: dict[str, Any],
+                  reason: str = "", at: datetime.datetime | None = None) -> Visit:
+    """Correct a stored visit: its author within the correction window
+    (ONESTOP_COMMUNITY_CORRECTION_HOURS after it was stored), afterwards only the leader of
+    its team. The fields before and after are kept in the visit's history."""
+    now = now_or(at)
+    visit = (Visit.objects.select_for_update(of=("self",))
+             .select_related("member", "team", "commune", "dossier")
+             .filter(client_id=client_id).first())
+    if visit is None:
+        raise NotFound()
+    window = datetime.timedelta(hours=settings.ONESTOP_COMMUNITY_CORRECTION_HOURS)
+    is_author = visit.member.user_id == actor.pk
+    is_leader = TeamMember.objects.filter(team=visit.team, user=actor, is_active=True,
+                                          role=MemberRole.LEADER).exists()
+    if not (is_leader or (is_author and now - visit.created_at <= window)):
+        raise NotAllowed(_("After a day only the team leader may correct a visit."))
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationFailed(_("These fields cannot be corrected: %(fields)s."),
+                               fields=", ".join(sorted(unknown)))
+    before = _snapshot(visit)
+    merged = {**before, **changes}
+    visited_at = merged["visited_at"]
+    if isinstance(visited_at, str):
+        visited_at = datetime.datetime.fromisoformat(visited_at)
+    payload = VisitPayload(
+        client_id=visit.client_id, visited_at=visited_at, commune_code=visit.commune_id,
+        hamlet=merged["hamlet"], household=merged["household"], helped=list(merged["helped"]),
+        consent=True, dossier_code=merged["dossier_code"] or "", note=merged["note"] or "")
+    dossier, visited = _check(payload, now=now)
+    body = payload.canonical()
+    visit.hamlet, visit.household = body["hamlet"], body["household"]
+    visit.household_key = household_key(body["hamlet"], body["household"])
+    visit.visited_at, visit.helped, visit.dossier = visited, body["helped"], dossier
+    visit.note = body["note"]
+    visit.version += 1
+    visit.save(update_fields=["hamlet", "household", "household_key", "visited_at", "helped",
+                              "dossier", "note", "version", "updated_at"])
+    after = _snapshot(visit)
+    VisitCorrection.objects.create(visit=visit, actor=actor, at=now, before=before, after=after,
+                                   reason=reason.strip()[:500])
+    audit_append(actor=actor, action="community.visit_correct", object_type="community_visit",
+                 object_id=str(visit.client_id), reason=reason.strip()[:500],
+                 data={"before": before, "after": after}, at=now)
+    return visit
