@@ -17,3 +17,9 @@ urlpatterns = [
 ]
 # No /media/ route, not even in debug: every stored file is served by a view that checks who
 # may see it and sends it so that no browser runs it (onestop/core/uploads.py).
+
+# The platform's own translated error pages (onestop/templates/400|403|404|500.html).
+handler400 = "onestop.core.error_pages.bad_request"
+handler403 = "onestop.core.error_pages.permission_denied"
+handler404 = "onestop.core.error_pages.page_not_found"
+handler500 = "onestop.core.error_pages.server_error"

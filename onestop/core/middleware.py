@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 
-from .errors import NotFound
+from .error_pages import error_page
+from .errors import DomainError
 
 
 class VietnameseByDefaultMiddleware:
@@ -28,12 +29,13 @@ class VietnameseByDefaultMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Pages answer a NotFound that a selector or service raised with the site's 404 page.
+    """Pages answer a DomainError that a selector or service raised with the site's error
+    page for its status (404 for NotFound, 403 for NotAllowed, 400/409 otherwise), showing
+    its translated message.
 
     Page views catch the DomainErrors they can show on the page (a form error, a message)
-    and answer with the error's status; a NotFound is the one that ends the page, so it is
-    turned into Django's Http404 here, once for the portal and the back office. The API has
-    its own handlers (onestop.api.base).
+    and answer with the error's status; whatever escapes ends the page here, once for the
+    portal and the back office. The API has its own handlers (onestop.api.base).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -42,6 +44,8 @@ class DomainErrorMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         return self.get_response(request)
 
-    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
-        if isinstance(exception, NotFound):
-            raise Http404(str(exception)) from exception
+    def process_exception(self, request: HttpRequest,
+                          exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
+            return error_page(request, exception.http_status, message=str(exception))
+        return None
