@@ -15,11 +15,33 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from onestop.agencies.models import Role
 from onestop.agencies.selectors import is_staff_member, memberships_of
 
 View = Callable[..., HttpResponseBase]
+
+# The roles that use each back-office area: the navigation shows an area to these roles and
+# `area_required` lets only them open its pages (a superuser opens every area).
+AREAS: dict[str, frozenset[str]] = {
+    "intake": frozenset({Role.OFFICER}),
+    "apologies": frozenset({Role.LEADER}),
+    "feedback": frozenset({Role.OFFICER, Role.SPECIALIST, Role.LEADER, Role.ADMIN}),
+    "ratings": frozenset({Role.OFFICER, Role.SPECIALIST, Role.LEADER, Role.ADMIN}),
+    "payments": frozenset({Role.OFFICER, Role.SPECIALIST, Role.LEADER, Role.ADMIN}),
+    "billing": frozenset({Role.OFFICER, Role.ADMIN}),
+    # Chợ 4.0 markets: the commune's counter, its leaders and admins follow the daily totals
+    # and print stall QR cards; city-level staff with these roles follow every market.
+    "markets": frozenset({Role.OFFICER, Role.LEADER, Role.ADMIN}),
+    "scorecard": frozenset({Role.LEADER, Role.ADMIN}),
+}
+
+
+def areas_of(user: Any, roles: set[str]) -> set[str]:
+    if getattr(user, "is_superuser", False):
+        return set(AREAS)
+    return {area for area, allowed in AREAS.items() if allowed & roles}
 
 
 def citizen_required(view: View) -> View:
@@ -51,6 +73,27 @@ def staff_required(view: View) -> View:
     return wrapper
 
 
+def area_required(area: str) -> Callable[[View], View]:
+    """A staff page of one back-office area: staff without a role that uses it get a 403
+    page naming the roles that do."""
+
+    def decorate(view: View) -> View:
+        @staff_required
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            roles = {m.role for m in memberships_of(user=request.user)}
+            if area not in areas_of(request.user, roles):
+                names = ", ".join(str(Role(r).label) for r in sorted(AREAS[area]))
+                return render(request, "backoffice/forbidden.html", {
+                    "reason": _("This part of the back office is for: %(roles)s.")
+                    % {"roles": names}}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
 def page(request: HttpRequest, template: str, context: Mapping[str, Any] | None = None,
          *, status: int = 200) -> HttpResponse:
     """Render a staff page with the header's facts (one query for the user's roles)."""
@@ -61,5 +104,6 @@ def page(request: HttpRequest, template: str, context: Mapping[str, Any] | None 
         "is_officer": Role.OFFICER in roles,
         "is_leader": Role.LEADER in roles,
         "is_agency_admin": Role.ADMIN in roles or request.user.is_superuser,
+        "areas": areas_of(request.user, roles),
     }
     return render(request, template, {**header, **(context or {})}, status=status)

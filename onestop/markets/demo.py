@@ -21,10 +21,15 @@ VENDORS = [
 
 def load_demo_markets(*, units: list[AdministrativeUnit], now: datetime.datetime) -> list[Market]:
     markets = []
-    for index, (name, street) in enumerate([("Chợ 4.0 Tân An", "Hai Bà Trưng"),
-                                            ("Chợ 4.0 Cái Khế", "Trần Văn Khéo")]):
-        market = services.market_create(name=name, unit=units[index % len(units)],
-                                        address=f"Đường {street}")
+    # Each market in its own ward (Tân An market is in Ninh Kiều, Cái Khế market in Cái Khế),
+    # found by name; the first unit stands in when a ward is not among the demo's units.
+    by_name = {u.name: u for u in units}
+    for index, (name, street, ward) in enumerate([
+            ("Chợ 4.0 Tân An", "Hai Bà Trưng", "Phường Ninh Kiều"),
+            ("Chợ 4.0 Cái Khế", "Trần Văn Khéo", "Phường Cái Khế")]):
+        unit = by_name.get(ward, units[index % len(units)])
+        market = services.market_create(name=name, unit=unit,
+                                        address=f"Đường {street}, {unit.name}")
         lines = ["stall,time,amount,transaction_id"]
         day = services.timezone.localdate(now, services.VN)
         for n, (vendor, goods, bank) in enumerate(VENDORS, start=1):

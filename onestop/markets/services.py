@@ -10,10 +10,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.agencies.models import AdministrativeUnit
+from onestop.agencies.models import AdministrativeUnit, Role
 from onestop.core.audit import audit_append
 from onestop.core.clock import now_or
 from onestop.core.csvimport import (
@@ -38,12 +39,18 @@ class FeedInvalid(ImportRefused):
     default_message = _("The transactions were not imported: %(count)s error(s).")
 
 
+# The roles that follow markets (the back office's "markets" area names the same ones).
+MARKET_ROLES = (Role.OFFICER, Role.LEADER, Role.ADMIN)
+
+
 def can_view(user: Any, market: Market) -> bool:
-    """Staff of an agency of the market's commune unit (or a superuser)."""
+    """Staff of an agency of the market's commune unit, city-level staff (an agency with no
+    commune unit: the centre, the departments) for every market, or a superuser."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.is_superuser
-                or user.memberships.filter(agency__unit_id=market.unit_id).exists())
+    return bool(user.is_superuser or user.memberships.filter(
+        Q(agency__unit_id=market.unit_id) | Q(agency__unit__isnull=True),
+        agency__is_active=True, role__in=MARKET_ROLES).exists())
 
 
 @transaction.atomic

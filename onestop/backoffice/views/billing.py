@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
-from onestop.accounts.decorators import page, staff_required
+from onestop.accounts.decorators import area_required, page
 from onestop.billing import selectors, services
 from onestop.billing.models import Biller
 from onestop.core.errors import DomainError
@@ -16,13 +16,13 @@ from onestop.core.errors import DomainError
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-@staff_required
+@area_required("billing")
 def biller_list(request: HttpRequest) -> HttpResponse:
     return page(request, "backoffice/billing/billers.html", {
         "billers": selectors.billers_for(user=request.user), "nav": "payments"})
 
 
-@staff_required
+@area_required("billing")
 def biller_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One biller: upload a CSV of bills, recent bills, callbacks and their delivery."""
     biller = get_object_or_404(Biller, pk=pk)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onestop.accounts.decorators import page, staff_required
+from onestop.accounts.decorators import area_required, page
 from onestop.core.errors import DomainError
 from onestop.markets import selectors, services
 from onestop.markets.models import Market
@@ -34,13 +34,13 @@ def _day(request: HttpRequest) -> datetime.date:
         return timezone.localdate(timezone.now(), services.VN)
 
 
-@staff_required
+@area_required("markets")
 def market_list(request: HttpRequest) -> HttpResponse:
     return page(request, "backoffice/markets/list.html", {
-        "markets": selectors.markets_for(user=request.user), "nav": "payments"})
+        "markets": selectors.markets_for(user=request.user), "nav": "markets"})
 
 
-@staff_required
+@area_required("markets")
 def market_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Daily totals per stall (date picker), the feed import, the QR sheet and CSV links."""
     market = _market(request, pk)
@@ -66,11 +66,11 @@ def market_detail(request: HttpRequest, pk: int) -> HttpResponse:
     totals = selectors.daily_totals(market=market, day=day)
     return page(request, "backoffice/markets/market.html", {
         "market": market, "day": day, "totals": totals,
-        "errors": errors, "columns": ", ".join(services.FEED_COLUMNS), "nav": "payments",
+        "errors": errors, "columns": ", ".join(services.FEED_COLUMNS), "nav": "markets",
     }, status=422 if errors else 200)
 
 
-@staff_required
+@area_required("markets")
 def market_csv(request: HttpRequest, pk: int) -> HttpResponse:
     market = _market(request, pk)
     day = _day(request)
@@ -87,7 +87,7 @@ def market_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@staff_required
+@area_required("markets")
 def market_qr_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     market = _market(request, pk)
     response = HttpResponse(services.render_qr_sheet(market=market),

@@ -11,11 +11,31 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from onestop.agencies.models import Role
-from onestop.agencies.selectors import agencies_with_role
+from onestop.agencies.selectors import agencies_with_role, is_staff_member
 from onestop.core.errors import NotFound
 
 from ..models import ApologyLetter, Dossier, DossierDocument, DossierStep, SupplementRequest
 from ..scopes import staff_dossiers
+
+
+def _not_in_scope(*, user: Any, pk: int) -> NotFound:
+    """The 404 for a dossier outside the user's scope.
+
+    Staff are told which units do handle it, so an officer who opened a dossier received at
+    another counter knows whom to ask; anyone else gets the bare "no such dossier".
+    """
+    if is_staff_member(user=user):
+        found = (Dossier.objects.filter(pk=pk)
+                 .values_list("code", "handling_agency__name", "receiving_agency__name")
+                 .first())
+        if found is not None:
+            code, handling, receiving = found
+            return NotFound(_(
+                "Dossier %(code)s is handled by %(handling)s and was received at "
+                "%(receiving)s; your agencies have no role on it. Ask their staff, or your "
+                "administrator for a role there."),
+                code=code or f"#{pk}", handling=handling or "", receiving=receiving or "")
+    return NotFound(_("No dossier in your scope has this number."))
 
 
 def dossier_detail_for(*, user: Any, pk: int) -> Dossier:
@@ -40,7 +60,7 @@ def dossier_detail_for(*, user: Any, pk: int) -> Dossier:
     try:
         return qs.get(pk=pk)
     except Dossier.DoesNotExist as exc:
-        raise NotFound(_("No dossier in your scope has this number.")) from exc
+        raise _not_in_scope(user=user, pk=pk) from exc
 
 
 def dossier_in_scope(*, user: Any, pk: int) -> Dossier:
@@ -51,7 +71,7 @@ def dossier_in_scope(*, user: Any, pk: int) -> Dossier:
             "current_step",
         ).get(pk=pk)
     except Dossier.DoesNotExist as exc:
-        raise NotFound(_("No dossier in your scope has this number.")) from exc
+        raise _not_in_scope(user=user, pk=pk) from exc
 
 
 def next_step_of(dossier: Dossier) -> DossierStep | None:

@@ -98,6 +98,28 @@ def test_the_back_office_page_imports_shows_totals_and_exports_csv(client, city,
 
 
 def test_staff_of_another_commune_do_not_see_the_market(client, city, market):
-    client.force_login(make_user("far", "Lý Văn Xa", officer=city.justice))
+    from onestop.agencies.models import Agency
+
+    other, _ = AdministrativeUnit.objects.get_or_create(
+        code="31120", defaults={"name": "Phường Cái Khế", "kind": "phuong", "province_code": 92})
+    counter = Agency.objects.create(code="000.02.01.H99", name="Bộ phận Một cửa Cái Khế",
+                                    kind=Agency.Kind.COMMUNE_CENTRE, unit=other)
+    client.force_login(make_user("far", "Lý Văn Xa", officer=counter))
     assert client.get(f"/backoffice/markets/{market.pk}/").status_code == 404
     assert client.get("/backoffice/markets/").content.decode().count("Chợ Tân An") == 0
+
+
+def test_the_city_centres_officer_follows_every_market_and_finds_it_in_the_menu(
+        client, city, market):
+    client.force_login(city.officer)
+    listing = client.get("/backoffice/markets/").content.decode()
+    assert "Chợ Tân An" in listing and 'href="/backoffice/markets/"' in listing
+    assert client.get(f"/backoffice/markets/{market.pk}/").status_code == 200
+
+
+def test_a_specialist_has_no_markets_area_and_is_told_who_has(client, city, market):
+    client.force_login(city.specialist)
+    response = client.get("/backoffice/markets/")
+    assert response.status_code == 403
+    assert "cán bộ một cửa" in response.content.decode()
+    assert 'href="/backoffice/markets/"' not in client.get("/backoffice/").content.decode()
