@@ -17,7 +17,13 @@ from onestop.agencies.selectors import is_staff_member
 from onestop.core.ratelimit import client_address
 
 from .models import User
-from .services import SignUpRefused, citizen_by_identifier, citizen_sign_up, citizens
+from .services import (
+    SignUpRefused,
+    citizen_by_identifier,
+    citizen_sign_up,
+    citizens,
+    sign_up_format_problems,
+)
 from .throttle import Scope, Throttled, throttled_request, throttled_sign_in
 
 
@@ -97,9 +103,11 @@ class CitizenSignUpForm(forms.Form):
 
     full_name = forms.CharField(label=_("Full name"), max_length=200,
                                 widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    # Law on Identification 2023: the 12-digit number is the personal identification number
+    # (số định danh cá nhân), printed on the identity card (thẻ căn cước).
     cccd = forms.CharField(
-        label=_("Citizen ID (CCCD)"), max_length=20,
-        help_text=_("The 12 digits on your citizen identity card."),
+        label=_("Personal identification number"), max_length=20,
+        help_text=_("The 12 digits on your identity card (thẻ căn cước)."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     phone = forms.CharField(
@@ -125,6 +133,16 @@ class CitizenSignUpForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        # Every field's problems at once, from what was typed (also in fields Django already
+        # refused), so a second try is not needed to see the next error.
+        raw = {name: self.data.get(self.add_prefix(name), "") for name in
+               ("full_name", "cccd", "phone", "email", "password1")}
+        problems = sign_up_format_problems(
+            full_name=raw["full_name"], cccd=raw["cccd"], phone=raw["phone"],
+            email=raw["email"], password=raw["password1"] or None)
+        for field, message in problems.items():
+            if field not in self.errors:
+                self.add_error(field, message)
         if data.get("password1") and data.get("password2") and (
             data["password1"] != data["password2"]
         ):
@@ -146,7 +164,8 @@ class CitizenSignUpForm(forms.Form):
                 phone=data.get("phone", ""), email=data.get("email", ""),
             )
         except SignUpRefused as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, str(exc))
+            for field, message in exc.problems.items():
+                self.add_error(field if field in self.fields else None, message)
             return None
 
 

@@ -29,8 +29,11 @@ _MOBILE = re.compile(r"^0\d{9}$")
 class SignUpRefused(ValidationFailed):
     """A sign-up value is not acceptable; `field` names the form field it belongs to."""
 
-    def __init__(self, field: str, message: object, **params: object) -> None:
+    def __init__(self, field: str, message: object, *,
+                 problems: dict[str, str] | None = None, **params: object) -> None:
         self.field = field
+        # every refused field at once (the first one is `field`)
+        self.problems = problems or {field: str(message)}
         super().__init__(message, **params)
 
 
@@ -91,51 +94,81 @@ def citizen_authenticate(*, identifier: str, password: str) -> User | None:
     return citizen if citizen.check_password(password) else None
 
 
+def sign_up_format_problems(*, full_name: str, cccd: str, phone: str = "", email: str = "",
+                            password: str | None = None) -> dict[str, str]:
+    """Every problem of the values themselves, all at once ({field: message}).
+
+    No database read: a page may call it on every attempt without opening a way to probe
+    which numbers have accounts (that check stays in citizen_sign_up, behind the throttle).
+    `password` is checked when given.
+    """
+    problems: dict[str, str] = {}
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        problems["full_name"] = str(_("Enter your full name."))
+    try:
+        validate_cccd(cccd or "")
+    except ValidationFailed as exc:
+        problems["cccd"] = str(exc)
+    if not (phone or "").strip() and not (email or "").strip():
+        problems["phone"] = str(_("Give a phone number or an e-mail address to sign in with."))
+    if (phone or "").strip():
+        try:
+            phone = normalise_phone(phone)
+        except ValidationFailed as exc:
+            problems["phone"] = str(exc)
+    if (email or "").strip():
+        try:
+            email = normalise_email(email)
+        except ValidationFailed as exc:
+            problems["email"] = str(exc)
+    if password is not None:
+        candidate = User(username="citizen-new", full_name=full_name, phone=phone, email=email)
+        try:
+            password_validation.validate_password(password, candidate)
+        except ValidationError as exc:
+            problems["password1"] = " ".join(exc.messages)
+    return problems
+
+
 @transaction.atomic
 def citizen_sign_up(
     *, full_name: str, cccd: str, password: str, phone: str = "", email: str = ""
 ) -> User:
-    """Create a citizen account; phone or e-mail (at least one) becomes its login."""
+    """Create a citizen account; phone or e-mail (at least one) becomes its login.
+
+    Refused with SignUpRefused listing every problem at once (`problems`), the values'
+    own and the clashes with existing accounts.
+    """
+    problems = sign_up_format_problems(full_name=full_name, cccd=cccd, phone=phone,
+                                       email=email)
     full_name = " ".join((full_name or "").split())
-    if not full_name:
-        raise SignUpRefused("full_name", _("Enter your full name."))
-    try:
-        cccd = validate_cccd(cccd or "")
-    except ValidationFailed as exc:
-        raise SignUpRefused("cccd", exc.message) from exc
-    if not phone.strip() and not email.strip():
-        raise SignUpRefused("phone", _("Give a phone number or an e-mail address to sign in "
-                                       "with."))
-    if phone.strip():
-        try:
-            phone = normalise_phone(phone)
-        except ValidationFailed as exc:
-            raise SignUpRefused("phone", exc.message) from exc
-    if email.strip():
-        try:
-            email = normalise_email(email)
-        except ValidationFailed as exc:
-            raise SignUpRefused("email", exc.message) from exc
+    cccd = cccd if "cccd" in problems else validate_cccd(cccd or "")
+    phone = normalise_phone(phone) if phone.strip() and "phone" not in problems else ""
+    email = normalise_email(email) if email.strip() and "email" not in problems else ""
     # Uniqueness among citizens: the CCCD identifies the person, phone and e-mail identify
     # the login. The same words for every clash would hide less, but a citizen who forgot
     # an old account needs to know to reset its password instead.
-    if citizens().filter(cccd=cccd).exists():
-        raise SignUpRefused("cccd", _("An account with this citizen ID already exists. "
-                                      "Sign in, or reset your password."))
+    taken = _("An account with this citizen ID already exists. Sign in, or reset your "
+              "password.")
+    if "cccd" not in problems and (citizens().filter(cccd=cccd).exists()
+                                   # a deactivated or staff account holds this username:
+                                   # refuse, never reuse
+                                   or User.objects.filter(username=f"citizen-{cccd}").exists()):
+        problems["cccd"] = str(taken)
     if phone and citizens().filter(phone=phone).exists():
-        raise SignUpRefused("phone", _("An account with this phone number already exists."))
+        problems["phone"] = str(_("An account with this phone number already exists."))
     if email and citizens().filter(email__iexact=email).exists():
-        raise SignUpRefused("email", _("An account with this e-mail address already exists."))
+        problems["email"] = str(_("An account with this e-mail address already exists."))
     user = User(username=f"citizen-{cccd}", full_name=full_name, cccd=cccd, phone=phone,
                 email=email)
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
-        raise SignUpRefused("password1", " ".join(exc.messages)) from exc
-    if User.objects.filter(username=user.username).exists():
-        # A deactivated or staff account holds this CCCD's username: refuse, never reuse.
-        raise SignUpRefused("cccd", _("An account with this citizen ID already exists. "
-                                      "Sign in, or reset your password."))
+        problems["password1"] = " ".join(exc.messages)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise SignUpRefused(field, message, problems=problems)
     user.set_password(password)
     user.save()
     return user

@@ -88,3 +88,26 @@ def test_mismatched_passwords_are_refused(client):
 ])
 def test_phone_numbers_are_normalised(typed, stored):
     assert normalise_phone(typed) == stored
+
+
+def test_every_field_is_checked_at_once_on_the_first_try(client):
+    # An empty name (Django's own "required") does not hide the CCCD, phone and password
+    # problems behind it.
+    response = client.post(URL, {**GOOD, "full_name": "", "cccd": "12345", "phone": "0912",
+                                 "password1": "12345678", "password2": "12345678"})
+    errors = response.context["form"].errors
+    assert response.status_code == 400
+    assert {"full_name", "cccd", "phone", "password1"} <= set(errors)
+    assert not User.objects.exists()
+
+
+def test_every_clash_with_existing_accounts_is_reported_together(client, citizen):
+    response = client.post(URL, {**GOOD, "cccd": citizen.cccd, "phone": citizen.phone,
+                                 "email": "HOA@example.com"})
+    assert {"cccd", "phone", "email"} <= set(response.context["form"].errors)
+
+
+def test_the_number_is_called_the_personal_identification_number(client):
+    body = client.get(URL).content.decode()
+    assert "Số định danh cá nhân" in body and "Số CCCD" not in body
+    assert "thẻ căn cước" in body
