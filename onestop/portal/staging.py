@@ -13,6 +13,7 @@ staging folder, so a tampered session cannot reach another file.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -39,6 +40,7 @@ class StagedFile:
     name: str
     size: int
     mime: str
+    digest: str = ""  # SHA-256 of the content: the same file chosen again is kept once
 
 
 class Draft:
@@ -89,14 +91,21 @@ class Draft:
     def count(self) -> int:
         return sum(len(v) for v in self.data["files"].values())
 
+    def already_staged(self, document_id: int, upload: Any) -> StagedFile | None:
+        """The staged file of this document with the same content, if any (a citizen who
+        chooses all their files again after one was refused)."""
+        digest = _digest(upload)
+        return next((f for f in self.files_for(document_id) if f.digest == digest), None)
+
     def add(self, document_id: int, upload: Any) -> StagedFile:
         """Check and store one upload (ValidationFailed when refused: nothing stored)."""
         kind = check_upload(upload, files_already=self.count())
+        digest = _digest(upload)
         stem = get_valid_filename(PurePosixPath(upload.name or "tep").stem)[:60] or "tep"
         token = uuid.uuid4().hex
         path = default_storage.save(f"{self.folder}/{token}{kind.extension}", upload)
         staged = StagedFile(token=token, path=path, name=f"{stem}{kind.extension}",
-                            size=int(upload.size), mime=kind.mime)
+                            size=int(upload.size), mime=kind.mime, digest=digest)
         self.data["files"].setdefault(str(document_id), []).append(staged.__dict__)
         self.save()
         return staged
@@ -143,13 +152,30 @@ class Draft:
         self.request.session.modified = True
 
 
-def stage_uploads(*, draft: Draft, uploads: dict[int, list[Any]]) -> dict[int, list[str]]:
-    """Store every acceptable upload; {document id: [refusal messages]} for the others."""
-    refused: dict[int, list[str]] = {}
+def _digest(upload: Any) -> str:
+    sha = hashlib.sha256()
+    for chunk in upload.chunks():
+        sha.update(chunk)
+    upload.seek(0)
+    return sha.hexdigest()
+
+
+@dataclass
+class Staging:
+    refused: dict[int, list[str]]  # {document id: [refusal messages]}
+    repeated: list[str]  # names of files already attached to the same document: kept once
+
+
+def stage_uploads(*, draft: Draft, uploads: dict[int, list[Any]]) -> Staging:
+    """Store every acceptable upload that is not already staged for its document."""
+    out = Staging(refused={}, repeated=[])
     for doc_id, files in uploads.items():
         for upload in files:
+            if draft.already_staged(doc_id, upload) is not None:
+                out.repeated.append(str(upload.name))
+                continue
             try:
                 draft.add(doc_id, upload)
             except ValidationFailed as exc:
-                refused.setdefault(doc_id, []).append(str(exc))
-    return refused
+                out.refused.setdefault(doc_id, []).append(str(exc))
+    return out

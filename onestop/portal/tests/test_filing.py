@@ -14,6 +14,7 @@ from .conftest import PDF_BYTES, PNG_BYTES
 
 pytestmark = pytest.mark.django_db
 
+PNG_PAGE_2 = PNG_BYTES + b"\x01"  # another page: other bytes (the same bytes are kept once)
 START = "/nop-ho-so/1.001193/"
 DOCS = START + "giay-to/"
 REVIEW = START + "xem-lai/"
@@ -61,7 +62,7 @@ def test_the_whole_filing_creates_a_submitted_dossier_with_the_files(signed_in, 
     response = signed_in.post(DOCS, {
         f"doc-{ids['Tờ khai theo mẫu']}": SimpleUploadedFile("to khai.pdf", PDF_BYTES),
         f"doc-{ids['Giấy tờ tùy thân']}": [SimpleUploadedFile("cccd-1.png", PNG_BYTES),
-                                          SimpleUploadedFile("cccd-2.png", PNG_BYTES)],
+                                          SimpleUploadedFile("cccd-2.png", PNG_PAGE_2)],
     })
     assert response.status_code == 302 and response["Location"] == REVIEW
     review = signed_in.get(REVIEW)
@@ -73,7 +74,7 @@ def test_the_whole_filing_creates_a_submitted_dossier_with_the_files(signed_in, 
     assert dossier.applicant == citizen and dossier.receiving_agency == city.centre
     files = dossier.documents.filter(kind=DossierDocument.Kind.SUBMITTED)
     assert files.count() == 3
-    assert {f.file.read() for f in files} == {PDF_BYTES, PNG_BYTES}
+    assert {f.file.read() for f in files} == {PDF_BYTES, PNG_BYTES, PNG_PAGE_2}
     # The staging copies are gone, the draft too.
     staging = Path(settings.MEDIA_ROOT) / "staging" / str(citizen.pk)
     assert not staging.exists() or not any(staging.iterdir())
@@ -120,7 +121,7 @@ def test_too_many_files_are_refused(signed_in, city, settings):
     response = signed_in.post(DOCS, {
         f"doc-{ids['Tờ khai theo mẫu']}": SimpleUploadedFile("a.pdf", PDF_BYTES),
         f"doc-{ids['Giấy tờ tùy thân']}": [SimpleUploadedFile("b.png", PNG_BYTES),
-                                          SimpleUploadedFile("c.png", PNG_BYTES)],
+                                          SimpleUploadedFile("c.png", PNG_PAGE_2)],
     })
     assert response.status_code == 400
     assert "c.png" in response.content.decode()
@@ -194,3 +195,42 @@ def test_a_procedure_several_agencies_handle_asks_which_one_and_files_with_it(si
     assert "UBND phường Bình Thủy" in signed_in.get(REVIEW).content.decode()
     signed_in.post(REVIEW)
     assert Dossier.objects.get().handling_agency == binh_thuy
+
+
+def test_choosing_every_file_again_after_a_refusal_keeps_each_file_once(signed_in, city):
+    signed_in.post(START, applicant(city))
+    ids = slots(city)
+    form, card = ids["Tờ khai theo mẫu"], ids["Giấy tờ tùy thân"]
+    signed_in.post(DOCS, {
+        f"doc-{form}": SimpleUploadedFile("to-khai.pdf", PDF_BYTES),
+        f"doc-{card}": SimpleUploadedFile("cccd.pdf", b"not a PDF",
+                                          content_type="application/pdf"),
+    })
+    # The citizen picks both files again, the refused one now a real image.
+    response = signed_in.post(DOCS, {
+        f"doc-{form}": SimpleUploadedFile("to-khai.pdf", PDF_BYTES),
+        f"doc-{card}": SimpleUploadedFile("cccd.png", PNG_BYTES),
+    })
+    assert response["Location"] == REVIEW
+    page = signed_in.get(DOCS)
+    staged = {s["document"].pk: [f.name for f in s["files"]] for s in page.context["slots"]}
+    assert staged[form] == ["to-khai.pdf"] and staged[card] == ["cccd.png"]
+
+
+def test_a_file_chosen_twice_is_kept_once_and_the_citizen_is_told(signed_in, city):
+    signed_in.post(START, applicant(city))
+    ids = slots(city)
+    form = ids["Tờ khai theo mẫu"]
+    signed_in.post(DOCS, {f"doc-{form}": SimpleUploadedFile("to-khai.pdf", PDF_BYTES)})
+    response = signed_in.post(DOCS, {f"doc-{form}": SimpleUploadedFile("trang-1.pdf",
+                                                                        PDF_BYTES)})
+    body = response.content.decode()
+    assert "trang-1.pdf" in body and "chỉ giữ một bản" in body
+    slot = next(s for s in response.context["slots"] if s["document"].pk == form)
+    assert len(slot["files"]) == 1
+
+
+def test_the_file_limit_reads_as_a_maximum(signed_in, city):
+    signed_in.post(START, applicant(city))
+    body = signed_in.get(DOCS).content.decode()
+    assert "tối đa 20 tệp cho cả hồ sơ" in body and "tổng cộng 20 tệp" not in body

@@ -75,13 +75,15 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("portal:file", code=code)
     docs = list(version.documents.all())
     refused: dict[int, list[str]] = {}
+    repeated: list[str] = []
     problem = ""
     if request.method == "POST":
         if request.POST.get("remove"):
             draft.remove(request.POST["remove"])
             return redirect("portal:file_documents", code=code)
         uploads = {d.pk: request.FILES.getlist(f"doc-{d.pk}") for d in docs}
-        refused = stage_uploads(draft=draft, uploads={k: v for k, v in uploads.items() if v})
+        staging = stage_uploads(draft=draft, uploads={k: v for k, v in uploads.items() if v})
+        refused, repeated = staging.refused, staging.repeated
         missing = _missing(version, draft)
         if not refused and not missing:
             return redirect("portal:file_review", code=code)
@@ -91,7 +93,7 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
     slots = [{"document": d, "files": draft.files_for(d.pk), "errors": refused.get(d.pk, [])}
              for d in docs]
     return render(request, "portal/filing_documents.html", _context(
-        version, 2, slots=slots, refused=bool(refused), problem=problem,
+        version, 2, slots=slots, refused=bool(refused), problem=problem, repeated=repeated,
         max_bytes=max_bytes(), max_files=max_files(), file_count=draft.count(),
     ), status=400 if (refused or problem) else 200)
 
