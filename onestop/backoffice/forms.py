@@ -277,7 +277,21 @@ class ApproveForm(ActionForm):
 
 class RequestSupplementForm(ActionForm):
     reason = _reason(_("Why the documents are needed"))
-    items = _reason(_("Documents to supplement"))
+    documents: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Documents of the procedure to supplement"), required=False, queryset=None,
+        widget=forms.CheckboxSelectMultiple)
+    items = _reason(_("Other documents, or what to correct"), required=False)
+
+    def __init__(self, *args: Any, documents: QuerySet[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelMultipleChoiceField, self.fields["documents"]).queryset = documents
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("documents") and not (data.get("items") or "").strip():
+            raise forms.ValidationError(_("Tick the documents to supplement or describe "
+                                          "them."))
+        return data
 
 
 class SupplementReceivedForm(ActionForm):

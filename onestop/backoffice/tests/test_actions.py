@@ -190,3 +190,30 @@ def test_financial_obligation_is_requested_and_recorded_through_the_page(client,
     assert _act(client, dossier, "payment_received", reference="FT123").status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.IN_PROCESS
+
+
+def test_the_officer_ticks_the_documents_to_supplement(client, city, intake):
+    from onestop.dossiers.models import SupplementRequest
+
+    dossier = intake()
+    card = city.version.documents.get(name="Giấy tờ tùy thân")
+    client.force_login(city.officer)
+    page = client.get(f"/backoffice/dossiers/{dossier.pk}/").content.decode()
+    assert 'name="request_supplement-documents"' in page
+    response = client.post(f"/backoffice/dossiers/{dossier.pk}/act/request_supplement/", {
+        "request_supplement-version": dossier.version,
+        "request_supplement-reason": "Bản sao mờ",
+        "request_supplement-documents": [card.pk]})
+    assert response.status_code == 302
+    request = SupplementRequest.objects.get(dossier=dossier)
+    assert list(request.documents.all()) == [card] and request.items == "Giấy tờ tùy thân"
+
+
+def test_a_supplement_request_names_documents_or_describes_them(client, city, intake):
+    dossier = intake()
+    client.force_login(city.officer)
+    response = client.post(f"/backoffice/dossiers/{dossier.pk}/act/request_supplement/", {
+        "request_supplement-version": dossier.version,
+        "request_supplement-reason": "Thiếu"})
+    assert response.status_code == 400
+    assert "Đánh dấu các giấy tờ cần bổ sung" in response.content.decode()

@@ -78,7 +78,9 @@ ACTIONS: dict[str, ActionSpec] = {
     "request_supplement": ActionSpec(
         f.RequestSupplementForm, lambda r, d, fm: svc.dossier_request_supplement(
             dossier_id=d.pk, actor=r.user, reason=fm.cleaned_data["reason"],
-            items=fm.cleaned_data["items"], expected_version=_v(fm)),
+            items=fm.cleaned_data["items"],
+            document_ids=[doc.pk for doc in fm.cleaned_data["documents"]],
+            expected_version=_v(fm)),
         gettext_lazy("Request a supplement"),
         gettext_lazy("Supplement requested; the clock is paused."),
     ),
@@ -139,6 +141,8 @@ def _form_kwargs(action: str, dossier: Dossier) -> dict[str, Any]:
         people = sel.staff_for_step(agency_id=step.agency_id if step else 0,
                                     role=step.role if step else "")
         return {"people": people}
+    if action == "request_supplement":
+        return {"documents": dossier.procedure_version.documents.order_by("order")}
     return {}
 
 

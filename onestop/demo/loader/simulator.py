@@ -249,8 +249,10 @@ class Simulator:
             t = self.later(cal, t, 30 * 60, max(HOUR, review_secs * 0.4))
             yield t
             reason, items = rng.choice(SUPPLEMENT_REASONS)
+            # The document asked for again: the first of the procedure (the form or the ID).
+            first = p.version.documents.order_by("order").values_list("pk", flat=True)[:1]
             svc.dossier_request_supplement(dossier_id=pk, actor=specialist, reason=reason,
-                                           items=items, at=t)
+                                           items=items, document_ids=list(first), at=t)
             if p.target == Status.SUPPLEMENT and n == p.supplements - 1:
                 return
             if p.target == Status.WITHDRAWN and p.stage == "supplement":

@@ -24,6 +24,11 @@ class SupplementRequest(models.Model):
     requested_at = models.DateTimeField(_("requested at"))
     reason = models.TextField(_("reason"))
     items = models.TextField(_("documents to supplement"))
+    # The procedure's documents asked for (the applicant's answer page offers only these);
+    # `items` says what else, or how.
+    documents = models.ManyToManyField(
+        "catalog.RequiredDocument", blank=True, related_name="+",
+        verbose_name=_("documents asked for"))
     resolved_at = models.DateTimeField(_("supplemented at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

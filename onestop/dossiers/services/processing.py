@@ -172,14 +172,25 @@ def _approve(*, dossier_id: int, actor: Any, note: str, at: datetime.datetime,
 
 @transaction.atomic
 def dossier_request_supplement(
-    *, dossier_id: int, actor: Any, reason: str, items: str,
+    *, dossier_id: int, actor: Any, reason: str, items: str = "",
+    document_ids: Sequence[int] = (),
     expected_version: int | None = None, at: datetime.datetime | None = None,
 ) -> SupplementRequest:
-    """Ask the applicant for missing documents (form 02); the legal clock stops."""
+    """Ask the applicant for missing documents (form 02); the legal clock stops.
+
+    `document_ids` are the procedure's documents asked for; `items` what else, or how
+    (one of the two is needed).
+    """
     at = now_or(at)
-    if not reason.strip() or not items.strip():
+    if not reason.strip() or not (items.strip() or document_ids):
         raise ValidationFailed(_("Say what is missing and why."))
     dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    asked = list(dossier.procedure_version.documents.filter(pk__in=set(document_ids))
+                 .order_by("order"))
+    if len(asked) != len(set(document_ids)):
+        raise ValidationFailed(_("A document id does not belong to this procedure."))
+    if not items.strip():
+        items = "\n".join(d.name for d in asked)
     from_status = dossier.status
     to = check_move(action=Action.REQUEST_SUPPLEMENT, dossier=dossier)
     authorize(action=Action.REQUEST_SUPPLEMENT, dossier=dossier, user=actor)
@@ -187,12 +198,14 @@ def dossier_request_supplement(
         dossier=dossier, requested_by=actor, requested_at=at, reason=reason.strip(),
         items=items.strip(), resume_status=from_status,
     )
+    request.documents.set(asked)
     dossier.status = to
     clock_pause(dossier, kind=ClockPause.Kind.SUPPLEMENT, at=at)
     dossier.supplement_count += 1
     record(dossier=dossier, action=Action.REQUEST_SUPPLEMENT, actor=actor,
            from_status=from_status, fields=["status", "paused_at", "supplement_count"], at=at,
-           reason=reason.strip(), data={"items": items.strip()})
+           reason=reason.strip(),
+           data={"items": items.strip(), "documents": [d.pk for d in asked]})
     form_issue(form=FormKind.SUPPLEMENT, agency=dossier.receiving_agency, dossier=dossier,
                at=at, object_id=request.pk)
     return request

@@ -121,14 +121,14 @@ def test_the_citizen_answers_a_supplement_online_and_the_appointment_moves(clien
     d = svc.dossier_receive(dossier_id=d.pk, officer=city.officer, at=m)
     d = svc.dossier_hand_over(dossier_id=d.pk, actor=city.officer,
                               at=m + datetime.timedelta(hours=1))
+    slot = city.version.documents.get(name="Giấy tờ tùy thân").pk
     svc.dossier_request_supplement(dossier_id=d.pk, actor=city.specialist,
-                                   reason="Bản sao mờ", items="Giấy tờ tùy thân",
+                                   reason="Bản sao mờ", document_ids=[slot],
                                    at=m + datetime.timedelta(days=1))
     before = Dossier.objects.get(pk=d.pk).appointment_at
     client.force_login(citizen)
     page = client.get(f"/ho-so-cua-toi/{d.pk}/")
     assert page.context["supplement"].items == "Giấy tờ tùy thân"
-    slot = city.version.documents.get(name="Giấy tờ tùy thân").pk
     response = client.post(f"/ho-so-cua-toi/{d.pk}/bo-sung/", {
         f"doc-{slot}": SimpleUploadedFile("ro.png", PNG_BYTES), "note": "Gửi lại bản rõ",
         "version": Dossier.objects.get(pk=d.pk).version})
@@ -197,3 +197,38 @@ def test_the_returned_result_is_the_signed_pdf_and_the_page_says_who_signed(clie
     assert f"Ký số bởi {city.leader.display_name} lúc" in page.content.decode()
     response = client.get(f"/ho-so-cua-toi/{d.pk}/tep/{result.pk}/")
     assert verify_pdf(b"".join(response.streaming_content)).ok
+
+
+def test_the_answer_page_offers_only_the_documents_asked_for_and_says_the_clock_is_paused(
+        client, city, citizen, mine):
+    d = svc.dossier_hand_over(dossier_id=mine.pk, actor=city.officer)
+    card = city.version.documents.get(name="Giấy tờ tùy thân")
+    svc.dossier_request_supplement(dossier_id=d.pk, actor=city.specialist,
+                                   reason="Bản sao mờ", document_ids=[card.pk])
+    client.force_login(citizen)
+    page = client.get(f"/ho-so-cua-toi/{d.pk}/")
+    body = page.content.decode()
+    assert [doc.pk for doc in page.context["required"]] == [card.pk]
+    assert f'name="doc-{card.pk}"' in body
+    others = city.version.documents.exclude(pk=card.pk)
+    assert not any(f'name="doc-{o.pk}"' in body for o in others)
+    paused = Dossier.objects.get(pk=d.pk).paused_at
+    assert "Tạm dừng từ" in body and "khi bạn gửi các giấy tờ được yêu cầu" in body
+    assert paused is not None
+
+
+def test_a_file_sent_for_a_document_not_asked_for_is_not_taken(client, city, citizen, mine):
+    d = svc.dossier_hand_over(dossier_id=mine.pk, actor=city.officer)
+    card = city.version.documents.get(name="Giấy tờ tùy thân")
+    form = city.version.documents.get(name="Tờ khai theo mẫu")
+    svc.dossier_request_supplement(dossier_id=d.pk, actor=city.specialist,
+                                   reason="Bản sao mờ", document_ids=[card.pk])
+    d.refresh_from_db()
+    client.force_login(citizen)
+    client.post(f"/ho-so-cua-toi/{d.pk}/bo-sung/", {
+        f"doc-{form.pk}": SimpleUploadedFile("khac.png", PNG_BYTES),
+        f"doc-{card.pk}": SimpleUploadedFile("ro.png", PNG_BYTES + b"2"),
+        "version": d.version})
+    names = set(d.documents.filter(kind=DossierDocument.Kind.SUPPLEMENT)
+                .values_list("name", flat=True))
+    assert names == {"Giấy tờ tùy thân"}

@@ -54,7 +54,8 @@ def _page(request: HttpRequest, dossier: Dossier, *, status: int = 200,
         "submitted": [d for d in documents if d.kind != DossierDocument.Kind.RESULT],
         "results": results,
         "can_withdraw": target_status(Action.WITHDRAW, dossier.status) is not None,
-        "required": list(dossier.procedure_version.documents.all()) if supplement else [],
+        # Only the documents asked for (older requests named them in words only).
+        "required": list(supplement.documents.order_by("order")) if supplement else [],
         "steps": list(dossier.steps.all()),
         "max_bytes": max_bytes(), "max_files": max_files(), "nav": "mine",
         "withdraw_form": WithdrawForm(initial={"version": dossier.version}),
@@ -112,8 +113,9 @@ def answer_supplement(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the missing documents: the supplement is received and the clock resumes."""
     dossier = sel.my_dossier(user=request.user, pk=pk)
     form = SupplementNoteForm(request.POST)
-    slots: list[tuple[str, int | None]] = [
-        (str(d.pk), d.pk) for d in dossier.procedure_version.documents.all()]
+    supplement = sel.open_supplement(dossier)
+    asked = list(supplement.documents.all()) if supplement else []
+    slots: list[tuple[str, int | None]] = [(str(d.pk), d.pk) for d in asked]
     slots.append((OTHER, None))
     uploads = [(doc_id, f) for key, doc_id in slots for f in request.FILES.getlist(f"doc-{key}")]
     errors: list[str] = []
@@ -131,7 +133,7 @@ def answer_supplement(request: HttpRequest, pk: int) -> HttpResponse:
     if errors or not form.is_valid():
         return _page(request, dossier, status=400, supplement_errors=errors,
                      supplement_form=form)
-    names = {d.pk: d.name for d in dossier.procedure_version.documents.all()}
+    names = {d.pk: d.name for d in asked}
     documents = [d if d.name else svc.SubmittedDocument(
         required_document_id=d.required_document_id,
         name=names.get(d.required_document_id or 0, ""), file=d.file) for d in documents]
