@@ -93,3 +93,25 @@ def test_queue_pages_by_fifty(client, city, intake):
     assert len(first.context["items"]) == 50 and first.context["page_obj"].has_next()
     second = client.get(reverse("backoffice:home"), {"tab": "agency", "page": 2})
     assert len(second.context["items"]) == 1
+
+
+def _result_ready(city, dossier):
+    d = svc.dossier_hand_over(dossier_id=dossier.pk, actor=city.officer)
+    d = svc.dossier_hand_over(dossier_id=d.pk, actor=city.specialist)
+    return svc.dossier_approve(dossier_id=d.pk, actor=city.leader)
+
+
+def test_mine_puts_new_filings_first_and_leaves_finished_work_behind_a_link(
+        client, city, intake, online):
+    ready = _result_ready(city, intake())
+    supplement = intake()
+    svc.dossier_request_supplement(dossier_id=supplement.pk, actor=city.officer,
+                                   reason="Thiếu", items="Bản sao")
+    filed = online()
+    client.force_login(city.officer)
+    response = client.get(reverse("backoffice:home"))
+    rows = [item["dossier"].pk for item in response.context["items"]]
+    assert rows[0] == filed.pk and ready.pk not in rows and supplement.pk in rows
+    body = response.content.decode()
+    assert "1 kết quả đã sẵn sàng để trả cho người dân" in body
+    assert ready.code in _codes(client, tab="mine", status=9)

@@ -33,7 +33,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         for d in page_obj
     ]
     tabs = [(t.value, label) for t, label in sel.QUEUE_TAB_LABELS.items()]
+    ready = (sel.ready_to_return_count(user=request.user)
+             if tab == sel.QueueTab.MINE and form.filters().status is None else 0)
     return page(request, "backoffice/queue.html", {
         "form": form, "tab": tab.value, "tabs": tabs, "page_obj": page_obj, "items": items,
-        "nav": "queue",
+        "nav": "queue", "ready_to_return": ready, "result_ready": Status.RESULT_READY.value,
     })

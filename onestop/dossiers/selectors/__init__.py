@@ -29,6 +29,7 @@ from .queues import (
     dossier_queue_for,
     due_soon_until,
     procedure_filter_choices,
+    ready_to_return_count,
 )
 from .signed import signed_by_file, signed_documents_of, signed_form
 from .staff import (
@@ -49,5 +50,6 @@ __all__ = [
     "my_document", "my_dossier", "my_dossiers", "open_payment_for_dossier",
     "payments_of_dossier", "with_dossiers",
     "next_step_of", "open_supplement", "procedure_filter_choices", "public_status_lookup",
-    "signed_by_file", "signed_documents_of", "signed_form", "staff_for_step", "status_label",
+    "ready_to_return_count", "signed_by_file", "signed_documents_of", "signed_form",
+    "staff_for_step", "status_label",
 ]

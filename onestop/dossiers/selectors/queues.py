@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,8 +114,15 @@ def dossier_queue_for(
         # A work queue shows open dossiers; finished ones are found by filtering on a status.
         qs = qs.filter(status__in=OPEN)
     tab = QueueTab(tab)
+    order: list[Any] = [F("appointment_at").asc(nulls_last=True), "-submitted_at", "-id"]
     if tab == QueueTab.MINE:
         qs = qs.filter(_mine_q(user))
+        if filters.status is None:
+            # "Mine" is the work to do next: results ready to return wait under their own
+            # link (ready_to_return_count), new filings come first, then by appointment.
+            qs = qs.exclude(status=Status.RESULT_READY)
+        order.insert(0, Case(When(status=Status.SUBMITTED, then=Value(0)), default=Value(1),
+                             output_field=IntegerField()))
     elif tab == QueueTab.DUE_SOON:
         qs = qs.filter(_due_soon_q(now))
     elif tab == QueueTab.OVERDUE:
@@ -144,8 +151,13 @@ def dossier_queue_for(
             "current_step__assignee__id", "current_step__assignee__username",
             "current_step__assignee__full_name",
         )
-        .order_by(F("appointment_at").asc(nulls_last=True), "-submitted_at", "-id")
+        .order_by(*order)
     )
+
+
+def ready_to_return_count(*, user: Any) -> int:
+    """Results ready to return that "Mine" leaves out by default (one query)."""
+    return staff_dossiers(user=user).filter(_mine_q(user), status=Status.RESULT_READY).count()
 
 
 def deadline_state(
