@@ -18,14 +18,15 @@ CUSTOMERS = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường", "Ph�
 
 def load_demo_bills(*, agency: Agency, now: datetime.datetime) -> list[Biller]:
     billers = []
-    for code, name, kind, base in (("cantho-water", "Công ty Cấp nước Cần Thơ (demo)",
-                                    Biller.Kind.WATER, 90000),
-                                   ("cantho-power", "Điện lực Cần Thơ (demo)",
-                                    Biller.Kind.ELECTRICITY, 250000)):
+    for code, prefix, name, kind, base in (
+            ("cantho-water", "WATER", "Công ty Cấp nước Cần Thơ (demo)", Biller.Kind.WATER,
+             90000),
+            ("cantho-power", "POWER", "Điện lực Cần Thơ (demo)", Biller.Kind.ELECTRICITY,
+             250000)):
         biller, _key = services.biller_create(code=code, name=name, kind=kind, agency=agency)
         due = (now + datetime.timedelta(days=10)).date()
         period = now.strftime("%m/%Y")
-        records = [{"number": f"{code[8:].upper()}-{now:%Y%m}-{i:04d}",
+        records = [{"number": f"{prefix}-{now:%Y%m}-{i:04d}",
                     "customer_code": f"KH{i:04d}", "customer_name": customer,
                     "period": period, "amount": base + 1000 * ((i * 37) % 90),
                     "due_date": due.isoformat()}

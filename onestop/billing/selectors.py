@@ -40,3 +40,9 @@ def recent_bills(*, biller: Biller) -> QuerySet[Bill]:
 
 def callbacks_of(*, biller: Biller) -> QuerySet[BillerCallback]:
     return BillerCallback.objects.filter(biller=biller).select_related("bill", "payment")
+
+
+def bill_of_payment(*, payment: Any) -> Bill | None:
+    """The bill a payment pays (its payee is the biller), or None for a dossier fee."""
+    return (Bill.objects.select_related("biller")
+            .filter(fee_item__lines__payment=payment).order_by("pk").first())

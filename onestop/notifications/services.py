@@ -141,6 +141,13 @@ def dossier_link(dossier: Any, *, for_applicant_account: bool = False) -> str:
     return f"{settings.PUBLIC_BASE_URL}/tra-cuu/?{urlencode({'code': dossier.code or ''})}"
 
 
+def clause(text: str) -> str:
+    """Free text an officer typed, fit to sit inside a sentence of a notice: lines joined
+    with "; " and no closing full stop (the notice's own sentence ends it, not "..")."""
+    parts = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return "; ".join(parts).rstrip(" .;:")
+
+
 def notify_dossier_event(
     *, dossier: Any, action: str, at: datetime.datetime, reason: str = "",
     data: dict[str, Any] | None = None, actor: Any | None = None,
@@ -161,8 +168,8 @@ def notify_dossier_event(
     context = {
         "code": dossier.code or "", "procedure": dossier.procedure_version.name,
         "name": dossier.applicant_name, "appointment": dossier.appointment_at,
-        "old_appointment": data.get("old_appointment"), "reason": reason,
-        "items": data.get("items", ""), "amount": data.get("amount"),
+        "old_appointment": data.get("old_appointment"), "reason": clause(reason),
+        "items": clause(data.get("items", "")), "amount": data.get("amount"),
         "centre": dossier.receiving_agency.name,
     }
     link = dossier_link(dossier, for_applicant_account=account is not None)

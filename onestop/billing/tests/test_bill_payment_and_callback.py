@@ -154,3 +154,30 @@ def test_a_water_bill_paid_with_the_sandbox_bank_reaches_the_biller(client, bill
     receipt = bill.paid_by.receipts.get()
     pdf = client.get(f"/thanh-toan/{reference}/bien-lai/{receipt.number}.pdf")
     assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+
+
+def test_an_empty_customer_code_is_refused_with_a_message(client, bills):
+    response = client.get("/hoa-don/", {"biller": "cantho-water", "customer": "  "})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "Nhập mã khách hàng in trên hóa đơn" in body and 'aria-invalid="true"' in body
+
+
+def test_the_bill_shows_its_full_number_and_payment_due_and_pays_its_biller(client, bills):
+    body = client.get("/hoa-don/", {"biller": "cantho-water", "customer": "KH001"}
+                      ).content.decode()
+    assert "HD-0001" in body and "Hạn thanh toán" in body and "Hạn hoàn thành" not in body
+    bill = Bill.objects.get(number="HD-0001")
+    response = client.post(f"/hoa-don/{bill.pk}/thanh-toan/", {"customer": "KH001"})
+    page = client.get(response["Location"]).content.decode()
+    assert "Đơn vị thụ hưởng" in page and bills.biller.name in page
+
+
+def test_the_demo_bills_carry_their_whole_prefix():
+    from onestop.billing.demo import load_demo_bills
+    from onestop.testing import make_city
+
+    city = make_city()
+    load_demo_bills(agency=city.centre, now=T0)
+    numbers = set(Bill.objects.values_list("number", flat=True))
+    assert "WATER-202604-0001" in numbers and "POWER-202604-0001" in numbers

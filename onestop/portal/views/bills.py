@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from onestop.billing import selectors, services
@@ -16,6 +17,13 @@ def lookup(request: HttpRequest) -> HttpResponse:
     """/hoa-don/: open bills of a customer code at one biller (no account needed)."""
     biller_code = request.GET.get("biller", "")
     customer = request.GET.get("customer", "").strip()[:40]
+    # A sent form with a field left empty is answered with what is missing (400).
+    sent = "biller" in request.GET or "customer" in request.GET
+    errors = {}
+    if sent and not biller_code:
+        errors["biller"] = _("Choose the company or unit that sent the bill.")
+    if sent and not customer:
+        errors["customer"] = _("Enter the customer code printed on the bill.")
     bills = selectors.open_bills(biller_code=biller_code, customer_code=customer) if (
         biller_code and customer) else []
     rows = [{"bill": b, "name": selectors.mask_name(b.customer_name)}
@@ -23,8 +31,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/bills/lookup.html", {
         "billers": selectors.active_billers(), "biller_code": biller_code,
         "customer": customer, "rows": rows, "searched": bool(biller_code and customer),
-        "kinds": dict(Biller.Kind.choices),
-    })
+        "kinds": dict(Biller.Kind.choices), "errors": errors,
+    }, status=400 if errors else 200)
 
 
 @require_POST

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from onestop.billing import selectors as bill_selectors
 from onestop.core.errors import DomainError
 from onestop.core.formatting import in_words
 from onestop.core.qr import qr_svg
@@ -48,15 +49,18 @@ def _render_pay(request: HttpRequest, payment: Payment, *, error: str = "",
     qr = None
     if payment.state == Payment.State.PENDING:
         qr = providers.get("vietqr").start(payment).payload
+    dossier = dossier_of_payment(payment)
     context = {
         "payment": payment,
-        "dossier": dossier_of_payment(payment),
+        "dossier": dossier,
         "qr_svg": qr_svg(qr, scale=5) if qr else "",
         "qr_payload": qr or "",
         "bank": bank_name(settings.ONESTOP_PAYMENT_BANK_BIN),
         "account": settings.ONESTOP_PAYMENT_ACCOUNT,
         "beneficiary": settings.ONESTOP_PAYMENT_BENEFICIARY,
         "amount_words": in_words(payment.amount),
+        # A bill's payee is its biller (the agency only collects on its behalf).
+        "bill": None if dossier else bill_selectors.bill_of_payment(payment=payment),
         "receipts": selectors.receipts_of(payment),
         "sandbox_enabled": sandbox_enabled(),
         "refresh": REFRESH_SECONDS if payment.state == Payment.State.PENDING or confirming
