@@ -89,6 +89,16 @@ class ProcedureVersion(models.Model):
         _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL
     )
     legal_basis = models.TextField(_("legal basis"), blank=True)
+    # What the national procedure database publishes for every procedure (and Decree
+    # 63/2010/NĐ-CP Art. 8 asks to publish): the steps the applicant follows (trình tự
+    # thực hiện), who may use it (đối tượng thực hiện) and the conditions (yêu cầu, điều
+    # kiện). Part of the version: a new version may change them.
+    applicant_steps = models.TextField(
+        _("steps to follow"), blank=True,
+        help_text=_("Trình tự thực hiện: one step per line, in order."))
+    eligible_applicants = models.TextField(
+        _("who may use it"), blank=True,
+        help_text=_("Đối tượng thực hiện: citizens, businesses, organisations …"))
     conditions = models.TextField(_("conditions"), blank=True)
     fee_note = models.CharField(_("fee note"), max_length=300, blank=True)
     payment_timing = models.CharField(
@@ -159,6 +169,9 @@ class ProcedureVersion(models.Model):
             and self.valid_from <= day
             and (self.valid_to is None or day < self.valid_to)
         )
+
+    def applicant_step_list(self) -> list[str]:
+        return [line.strip() for line in self.applicant_steps.splitlines() if line.strip()]
 
 
 class RequiredDocument(models.Model):

@@ -119,3 +119,10 @@ def blank_form(*, code: str, document_id: int) -> RequiredDocument:
     if document is None:
         raise RequiredDocument.DoesNotExist("No blank form here.")
     return document
+
+
+def suggestions(*, query: str, limit: int = 8) -> list[ProcedureVersion]:
+    """What the search box offers while one types: the best hits of `procedure_search`."""
+    if len(query.strip()) < 2:
+        return []
+    return list(procedure_search(query=query)[:limit])

@@ -49,3 +49,40 @@ def test_no_file_online_button_when_not_online(client, city):
 
 def test_unknown_procedure_is_404(client, city):
     assert client.get("/thu-tuc/9.999999/").status_code == 404
+
+
+def test_procedure_page_shows_who_may_use_it_the_steps_and_the_conditions(client, city):
+    ProcedureVersion.objects.filter(pk=city.version.pk).update(
+        eligible_applicants="Công dân Việt Nam",
+        applicant_steps="Chuẩn bị hồ sơ\n\nNộp hồ sơ\nNhận kết quả",
+        conditions="Giấy tờ còn giá trị")
+    response = client.get("/thu-tuc/1.001193/")
+    body = response.content.decode()
+    assert "Mã thủ tục" in body and "Mã hồ sơ" not in body
+    assert "Đối tượng thực hiện" in body and "Công dân Việt Nam" in body
+    assert "Trình tự thực hiện" in body
+    assert "<li>Chuẩn bị hồ sơ</li><li>Nộp hồ sơ</li><li>Nhận kết quả</li>" in body
+    assert "Yêu cầu, điều kiện" in body and "Giấy tờ còn giá trị" in body
+    assert "nếu có" not in body  # the optional document is not tagged a second time
+
+
+def test_a_form_template_downloads_from_the_procedure_page(client, city):
+    doc = city.version.documents.get(order=1)
+    doc.template.save("to-khai.pdf", ContentFile(b"%PDF-1.4 mau"))
+    response = client.get(f"/thu-tuc/1.001193/mau/{doc.pk}/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == (
+        b"%PDF-1.4 mau")
+    assert "attachment" in response["Content-Disposition"]
+    other = city.version.documents.get(order=2)  # no template
+    assert client.get(f"/thu-tuc/1.001193/mau/{other.pk}/").status_code == 404
+    assert client.get(f"/thu-tuc/9.999999/mau/{doc.pk}/").status_code == 404
+
+
+def test_a_new_version_carries_its_steps_and_who_may_use_it(city):
+    from onestop.catalog.services import procedure_version_copy
+
+    ProcedureVersion.objects.filter(pk=city.version.pk).update(
+        eligible_applicants="Công dân", applicant_steps="Nộp hồ sơ")
+    draft = procedure_version_copy(version=ProcedureVersion.objects.get(pk=city.version.pk))
+    assert draft.eligible_applicants == "Công dân" and draft.applicant_step_list() == [
+        "Nộp hồ sơ"]
