@@ -259,6 +259,9 @@ TASKS = {
 # The city's own QCVN 102:2016 H-code was not found in public sources: configurable.
 ONESTOP_CITY_NAME = env_str("ONESTOP_CITY_NAME", "Thành phố Cần Thơ")
 ONESTOP_CITY_PLACE = env_str("ONESTOP_CITY_PLACE", "Cần Thơ")
+# The citizens' hotline shown on the home and help pages; empty: the phone of the city's
+# public administration service centre (its agency record) stands in.
+ONESTOP_HOTLINE = env_str("ONESTOP_HOTLINE", "")
 ONESTOP_PROVINCE_CODE = env_int("ONESTOP_PROVINCE_CODE", 92)
 # Demo code (H92 is outside the real range): set the city's real code when it is known.
 ONESTOP_CITY_AGENCY_CODE = env_str("ONESTOP_CITY_AGENCY_CODE", "000.00.00.H92")
@@ -273,6 +276,13 @@ ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300, minimum=1)
 # then only the team leader; a batch from a phone holds at most this many visits.
 ONESTOP_COMMUNITY_CORRECTION_HOURS = env_int("ONESTOP_COMMUNITY_CORRECTION_HOURS", 24, minimum=0)
 ONESTOP_COMMUNITY_BATCH_MAX = env_int("ONESTOP_COMMUNITY_BATCH_MAX", 200, minimum=1)
+# Reminders to applicants of a result waiting to be collected and of fees still owed: the
+# first after this many calendar days in the status, then every N days, at most MAX; the
+# sweep runs every INTERVAL seconds (a service choice, not a legal rule).
+ONESTOP_REMINDER_AFTER_DAYS = env_int("ONESTOP_REMINDER_AFTER_DAYS", 3, minimum=1)
+ONESTOP_REMINDER_EVERY_DAYS = env_int("ONESTOP_REMINDER_EVERY_DAYS", 7, minimum=1)
+ONESTOP_REMINDER_MAX = env_int("ONESTOP_REMINDER_MAX", 3, minimum=1)
+ONESTOP_REMINDER_INTERVAL = env_int("ONESTOP_REMINDER_INTERVAL", 3600, minimum=1)
 
 
 def env_working_days(name: str, default: str, *, minimum: str = "0") -> str:

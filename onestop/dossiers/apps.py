@@ -10,7 +10,7 @@ class DossiersConfig(AppConfig):
         from onestop.payments import hooks
 
         from .services import fees
-        from .tasks import deadline_sweep_task
+        from .tasks import deadline_sweep_task, reminders_task
 
         # A client of the payments core, like billing: the dossier is locked before its
         # payment (docs/lock-order.md), moves on when its fees are paid, names itself on the
@@ -23,3 +23,6 @@ class DossiersConfig(AppConfig):
         # Due-soon and overdue flags, apology drafts (docs/operations.md §5).
         register_periodic_job("deadline_sweep", every="ONESTOP_SWEEP_INTERVAL",
                               task=deadline_sweep_task)
+        # Reminders of results to collect and fees owed (services/reminders.py).
+        register_periodic_job("dossier_reminders", every="ONESTOP_REMINDER_INTERVAL",
+                              task=reminders_task)

@@ -19,3 +19,9 @@ def deadline_sweep_task() -> dict[str, int]:
     """Flag due-soon and overdue dossiers and prepare apology drafts (idempotent)."""
     result = services.deadline_sweep(now=timezone.now())
     return asdict(result)
+
+
+@task()
+def reminders_task() -> dict[str, int]:
+    """Remind applicants of results to collect and fees owed (idempotent)."""
+    return asdict(services.dossier_send_reminders(now=timezone.now()))

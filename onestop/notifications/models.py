@@ -22,6 +22,8 @@ class Event(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
     PAYMENT_DUE = "payment_due", _("Payment due")
     RESULT_READY = "result_ready", _("Result ready")
+    RESULT_REMINDER = "result_reminder", _("Reminder: result waiting to be collected")
+    PAYMENT_REMINDER = "payment_reminder", _("Reminder: fees still owed")
     APOLOGY = "apology", _("Apology with a new appointment")
     FEEDBACK_ANSWERED = "feedback_answered", _("Feedback answered")
     # Staff: work waiting for them in the back office.

@@ -178,6 +178,27 @@ def notify_dossier_event(
                             dossier=dossier, at=at)
 
 
+REMINDERS = {"result": Event.RESULT_REMINDER, "payment": Event.PAYMENT_REMINDER}
+
+
+def notify_dossier_reminder(*, dossier: Any, kind: str, number: int, at: datetime.datetime,
+                            amount: int | None = None) -> int:
+    """Reminder `number` (1, 2, …) to the applicant that a result waits to be collected
+    (kind "result") or fees are still owed ("payment"). The event key names the reminder,
+    so sending it again (another worker, a second sweep) writes nothing."""
+    account = dossier.applicant if dossier.applicant_id else None
+    recipients = recipients_for(user=account, email=dossier.applicant_email,
+                                phone=dossier.applicant_phone)
+    context = {
+        "code": dossier.code or "", "procedure": dossier.procedure_version.name,
+        "name": dossier.applicant_name, "centre": dossier.receiving_agency.name,
+        "amount": amount, "number": number,
+    }
+    link = dossier_link(dossier, for_applicant_account=account is not None)
+    return notify(event=REMINDERS[kind], event_key=f"reminder:{kind}:{dossier.pk}:{number}",
+                  recipients=recipients, context=context, link=link, dossier=dossier, at=at)
+
+
 # ---- staff ----------------------------------------------------------------------------------
 
 # Dossier actions after which the dossier sits in someone else's queue (the next step's

@@ -37,14 +37,15 @@ from .processing import (
     dossier_supplement_received,
     dossier_withdraw,
 )
+from .reminders import ReminderRun, dossier_send_reminders
 
 __all__ = [
-    "Applicant", "Filing", "SubmittedDocument", "SweepResult",
+    "Applicant", "Filing", "ReminderRun", "SubmittedDocument", "SweepResult",
     "apology_dismiss", "apology_prepare", "apology_sign", "deadline_sweep",
     "dossier_approve", "dossier_assign", "dossier_hand_over", "dossier_intake_at_counter",
     "dossier_payment_received", "dossier_receive", "dossier_refuse", "dossier_refuse_at_counter",
     "dossier_request_payment",
-    "dossier_request_supplement", "dossier_return_result",
+    "dossier_request_supplement", "dossier_return_result", "dossier_send_reminders",
     "dossier_stop", "dossier_submit_online", "dossier_supplement_received", "dossier_withdraw",
     "fee_item_exempt", "next_dossier_code", "obligation_add", "open_items", "outstanding",
     "payment_for_dossier", "payment_record_cash",

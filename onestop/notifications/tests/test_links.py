@@ -44,8 +44,9 @@ def test_signed_in_citizens_see_the_notifications_link_with_the_unread_count(cit
     client = Client()
     assert 'href="/tai-khoan/thong-bao/"' not in client.get("/tra-cuu/").content.decode()
     client.force_login(citizen)
-    nav = client.get("/tra-cuu/").content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+    # In the header's account links, beside the sign-out button (issue 16: one nav row).
+    nav = client.get("/tra-cuu/").content.decode().split('class="account"')[1].split("</div>")[0]
     assert 'href="/tai-khoan/thong-bao/"' in nav and 'class="badge">1 ' in nav
     client.post("/tai-khoan/thong-bao/", {"mark_read": "1"})
-    nav = client.get("/tra-cuu/").content.decode().split('class="site-nav"')[1].split("</nav>")[0]
+    nav = client.get("/tra-cuu/").content.decode().split('class="account"')[1].split("</div>")[0]
     assert 'href="/tai-khoan/thong-bao/"' in nav and 'class="badge"' not in nav
