@@ -348,3 +348,52 @@ STAFF: tuple[tuple[str, str, str, str], ...] = (
 
 # A citizen account: some online dossiers belong to it, so the portal has something to show.
 CITIZEN = ("congdan", "Nguyễn Thị Hoa", "092187001001", "0900000001")
+
+
+# What the procedure page shows besides documents and fees (demo texts, written after the
+# national database's entries for these procedures; not an official copy).
+ELIGIBLE_BY_FIELD: dict[str, str] = {
+    "ho-tich": "Công dân Việt Nam; người nước ngoài cư trú tại Việt Nam (theo Luật Hộ tịch).",
+    "chung-thuc": "Cá nhân, tổ chức có yêu cầu chứng thực.",
+    "ho-kinh-doanh": "Cá nhân, thành viên hộ gia đình là công dân Việt Nam có năng lực hành "
+                     "vi dân sự đầy đủ.",
+    "xay-dung": "Chủ đầu tư (cá nhân, hộ gia đình, tổ chức) xây dựng công trình.",
+    "luu-thong-hang-hoa": "Thương nhân, doanh nghiệp, hộ kinh doanh.",
+    "ly-lich-tu-phap": "Công dân Việt Nam; người nước ngoài đã hoặc đang cư trú tại Việt Nam.",
+    "cong-chung": "Cá nhân, tổ chức có yêu cầu công chứng.",
+    "dat-dai": "Hộ gia đình, cá nhân, tổ chức sử dụng đất.",
+    "kham-chua-benh": "Người hành nghề, cơ sở khám bệnh, chữa bệnh.",
+    "van-bang": "Người đã được cấp văn bằng, chứng chỉ.",
+    "giao-duc": "Học sinh, cha mẹ hoặc người giám hộ của học sinh.",
+    "viec-lam": "Người lao động, người sử dụng lao động.",
+}
+CONDITIONS_BY_FIELD: dict[str, str] = {
+    "ho-tich": "Giấy tờ nộp kèm còn giá trị sử dụng; người nộp thay có văn bản ủy quyền "
+               "(trừ ông, bà, cha, mẹ, con, vợ, chồng, anh, chị, em ruột).",
+    "ho-kinh-doanh": "Ngành, nghề kinh doanh không bị cấm; tên hộ kinh doanh không trùng "
+                     "trong phạm vi cấp xã.",
+    "xay-dung": "Công trình phù hợp quy hoạch được duyệt; có quyền sử dụng đất hợp pháp.",
+    "dat-dai": "Đất không có tranh chấp; đã hoàn thành nghĩa vụ tài chính theo quy định.",
+}
+
+
+def applicant_steps(spec: ProcedureSpec) -> str:
+    """Trình tự thực hiện of a demo procedure, one step per line."""
+    where = ("Bộ phận Một cửa cấp xã" if spec.handler == "commune"
+             else "Trung tâm Phục vụ hành chính công thành phố")
+    online = ("nộp trực tuyến trên Cổng dịch vụ công hoặc " if spec.online != "none" else "")
+    return "\n".join((
+        "Chuẩn bị hồ sơ theo thành phần nêu dưới đây.",
+        f"Nộp hồ sơ: {online}nộp trực tiếp tại {where} (hoặc bất kỳ trung tâm nào trong "
+        "thành phố).",
+        "Cán bộ tiếp nhận kiểm tra hồ sơ; hồ sơ đầy đủ được cấp Giấy tiếp nhận hồ sơ và "
+        "hẹn trả kết quả; hồ sơ chưa đầy đủ được hướng dẫn bổ sung một lần.",
+        "Cơ quan có thẩm quyền thẩm định, giải quyết; nộp phí, lệ phí (nếu có).",
+        f"Nhận kết quả ({spec.result}) tại nơi nộp hồ sơ, qua bưu chính hoặc bản điện tử.",
+    ))
+
+
+def is_form(document_name: str) -> bool:
+    """Documents that follow a printed form (tờ khai, đơn): the demo offers a template."""
+    name = document_name.lower()
+    return name.startswith(("tờ khai", "đơn", "phiếu", "bản khai"))

@@ -18,6 +18,7 @@ from onestop.catalog.models import (
 from onestop.catalog.services import procedure_version_publish
 
 from .. import catalog as data
+from ..files import demo_file
 
 CATALOG_FROM = datetime.date(2025, 7, 1)
 
@@ -40,6 +41,9 @@ def _build_catalog(
             field=fields[spec.field], processing_days=Decimal(spec.days),
             result_type=spec.result, online_level=spec.online, legal_basis=spec.legal_basis,
             fee_note=spec.fee_note,
+            applicant_steps=data.applicant_steps(spec),
+            eligible_applicants=data.ELIGIBLE_BY_FIELD.get(spec.field, ""),
+            conditions=data.CONDITIONS_BY_FIELD.get(spec.field, ""),
             # Land procedures do not count the time to meet financial obligations.
             payment_pauses_clock=spec.field == "dat-dai",
         )
@@ -47,9 +51,13 @@ def _build_catalog(
                      else [departments[spec.handler]])
         version.competent_agencies.add(*competent)
         for order, (name, originals, copies, optional) in enumerate(spec.documents, start=1):
-            RequiredDocument.objects.create(version=version, order=order, name=name,
-                                            originals=originals, copies=copies,
-                                            optional=optional)
+            document = RequiredDocument.objects.create(
+                version=version, order=order, name=name, originals=originals, copies=copies,
+                optional=optional)
+            if data.is_form(name):
+                # A blank form to download from the procedure page (demo data).
+                blank = demo_file(f"Mẫu: {name}", spec.name)
+                document.template.save(str(blank.name), blank, save=True)
         for name, amount, kind in spec.fees:
             # A "Phí …" is a charge, a "Lệ phí …" an administrative fee (Law 97/2015/QH13).
             Fee.objects.create(version=version, name=name, amount=amount, kind=kind,

@@ -21,6 +21,7 @@ from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, Status
 
 from .. import catalog as data
+from ..files import demo_file
 from ..people import make_person
 from .world import World
 
@@ -203,8 +204,11 @@ class Simulator:
     # ---- a dossier's life
 
     def documents(self, version: ProcedureVersion) -> list[svc.SubmittedDocument]:
+        # Each with a generated scan (demo data) an officer can open; paper originals too,
+        # as the counter digitises what it receives.
         return [svc.SubmittedDocument(required_document_id=d.id, originals=d.originals,
-                                      copies=d.copies)
+                                      copies=d.copies,
+                                      file=demo_file(d.name, version.name))
                 for d in version.documents.all() if not d.optional or self.rng.random() < 0.3]
 
     def life(self, p: Plan) -> Iterator[datetime.datetime]:
@@ -250,9 +254,9 @@ class Simulator:
             yield t
             reason, items = rng.choice(SUPPLEMENT_REASONS)
             # The document asked for again: the first of the procedure (the form or the ID).
-            first = p.version.documents.order_by("order").values_list("pk", flat=True)[:1]
+            asked = p.version.documents.order_by("order").values_list("pk", flat=True)[:1]
             svc.dossier_request_supplement(dossier_id=pk, actor=specialist, reason=reason,
-                                           items=items, document_ids=list(first), at=t)
+                                           items=items, document_ids=list(asked), at=t)
             if p.target == Status.SUPPLEMENT and n == p.supplements - 1:
                 return
             if p.target == Status.WITHDRAWN and p.stage == "supplement":
@@ -267,7 +271,8 @@ class Simulator:
             svc.dossier_supplement_received(
                 dossier_id=pk, actor=officer, at=t, note="Đã nhận giấy tờ bổ sung",
                 documents=[svc.SubmittedDocument(required_document_id=first.id,
-                                                 name=items, originals=1)])
+                                                 name=items, originals=1,
+                                                 file=demo_file(items, p.version.name))])
         if p.target in (Status.WITHDRAWN, Status.STOPPED, Status.AWAITING_PAYMENT):
             t = self.later(cal, t, HOUR, max(2 * HOUR, review_secs * 0.5))
             yield t
