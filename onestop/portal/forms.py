@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onestop.accounts.services import normalise_phone
@@ -76,6 +77,10 @@ class CatalogFilterForm(forms.Form):
     def __init__(self, *args: Any, fields: list[Field], agencies: list[Agency],
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Suggestions as one types (portal/suggest.js reads this URL).
+        self.fields["q"].widget.attrs.update({
+            "data-suggest": reverse("portal:suggest"),
+            "data-suggest-label": str(_("Suggested procedures"))})
         cast(forms.ChoiceField, self.fields["field"]).choices = [
             ("", _("All fields")), *((f.code, f.name) for f in fields)]
         cast(forms.ChoiceField, self.fields["agency"]).choices = [

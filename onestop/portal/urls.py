@@ -14,6 +14,7 @@ from .views import (
     eid,
     feedback,
     filing,
+    help,
     lookup,
     notifications,
     payments,
@@ -27,8 +28,10 @@ urlpatterns = [
     path("", catalog.home, name="home"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("xac-thuc/", verify.verify, name="verify"),
+    path("tro-giup/", help.help_page, name="help"),
     # Find
     path("thu-tuc/", catalog.catalog, name="catalog"),
+    path("thu-tuc/goi-y/", catalog.suggest, name="suggest"),
     path("thu-tuc/<str:code>/", catalog.procedure, name="procedure"),
     path("thu-tuc/<str:code>/mau/<int:document_id>/", catalog.blank_form, name="blank_form"),
     # File online

@@ -20,7 +20,7 @@ from .fees import (
     payments_of_dossier,
     with_dossiers,
 )
-from .public import PublicStatus, public_status_lookup
+from .public import PublicStatus, frequently_used_procedures, public_status_lookup
 from .queues import (
     QUEUE_TAB_LABELS,
     QueueFilters,
@@ -47,8 +47,8 @@ __all__ = [
     "action_label", "apology_drafts_for", "apology_letter_for", "citizen_timeline",
     "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_of_payment",
     "dossier_queue_for", "dossier_timeline", "due_soon_until", "fee_items_of",
-    "my_document", "my_dossier", "my_dossiers", "open_payment_for_dossier",
-    "payments_of_dossier", "with_dossiers",
+    "frequently_used_procedures", "my_document", "my_dossier", "my_dossiers",
+    "open_payment_for_dossier", "payments_of_dossier", "with_dossiers",
     "next_step_of", "open_supplement", "procedure_filter_choices", "public_status_lookup",
     "ready_to_return_count", "signed_by_file", "signed_documents_of", "signed_form",
     "staff_for_step", "status_label",

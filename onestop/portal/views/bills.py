@@ -31,7 +31,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/bills/lookup.html", {
         "billers": selectors.active_billers(), "biller_code": biller_code,
         "customer": customer, "rows": rows, "searched": bool(biller_code and customer),
-        "kinds": dict(Biller.Kind.choices), "errors": errors,
+        "kinds": dict(Biller.Kind.choices), "errors": errors, "nav": "bills",
     }, status=400 if errors else 200)
 
 

@@ -3,22 +3,42 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import urlencode
+from django.views.decorators.cache import cache_control
 
 from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.uploads import stored_file_response
+from onestop.dossiers import selectors as dossier_selectors
 
 from ..forms import CatalogFilterForm
 from ..page_cache import cached_for_anonymous
+from .help import hotline
 
 PAGE_SIZE = 20
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {"fields": cat.fields_in_force(), "nav": "home"})
+    return render(request, "portal/home.html", {
+        "fields": cat.fields_in_force(), "nav": "home",
+        "frequent": dossier_selectors.frequently_used_procedures(limit=6),
+        "hotline": hotline(),
+    })
+
+
+@cache_control(public=True, max_age=60)
+def suggest(request: HttpRequest) -> JsonResponse:
+    """/thu-tuc/goi-y/?q=…: up to 8 procedures for the search box as one types (accent- and
+    case-blind, the catalog search's own ranking). Read by portal/suggest.js."""
+    query = request.GET.get("q", "")[:100]
+    return JsonResponse({"results": [
+        {"code": v.procedure.code, "name": v.name, "field": v.field.name,
+         "url": reverse("portal:procedure", args=[v.procedure.code])}
+        for v in cat.suggestions(query=query)
+    ]})
 
 
 @cached_for_anonymous
@@ -55,8 +75,10 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
         "version": version, "documents": documents,
         "required_documents": [d for d in documents if not d.optional],
         "optional_documents": [d for d in documents if d.optional],
+        "templates": [d for d in documents if d.template],
         "fees": list(version.fees.all()), "agencies": list(version.competent_agencies.all()),
         "centres": cat.receiving_centres(),
         "online": version.online_level != ProcedureVersion.OnlineLevel.NONE,
         "nav": "catalog",
     })
+

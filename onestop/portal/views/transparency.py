@@ -34,7 +34,7 @@ def transparency(request: HttpRequest) -> HttpResponse:
                              [(r.name, r.figures["on_time"]) for r in rows[:20]])
     return render(request, "portal/transparency.html", {
         "table": table, "period": period, "city": city, "chart": chart,
-        "years": list(range(timezone.localdate().year, 2019, -1)),
+        "years": list(range(timezone.localdate().year, 2019, -1)), "nav": "transparency",
     })
 
 
