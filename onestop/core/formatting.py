@@ -152,3 +152,32 @@ def working_days(days: Decimal) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+# ---- decimals in the active language ------------------------------------------------------
+
+def decimal_text(value: Decimal | int, places: int = 2) -> str:
+    """A figure in the active language's own way: decimal comma and dot thousands in
+    Vietnamese (1.234,56), the reverse in English (1,234.56). Whole numbers keep no
+    decimals; others show `places` of them."""
+    from django.utils.formats import get_format
+
+    number = Decimal(value)
+    whole = number == number.to_integral()
+    text = format(abs(number) if whole else abs(number).quantize(Decimal(1).scaleb(-places)),
+                  "f")
+    head, _dot, tail = text.partition(".")
+    groups = []
+    while len(head) > 3:
+        groups.insert(0, head[-3:])
+        head = head[:-3]
+    groups.insert(0, head)
+    out = str(get_format("THOUSAND_SEPARATOR")).join(groups)
+    if tail and not whole:
+        out += str(get_format("DECIMAL_SEPARATOR")) + tail
+    return ("-" if number < 0 else "") + out
+
+
+def percent_text(value: Decimal | int) -> str:
+    """A rate as a percentage in the active language: 92,61 % (vi), 92.61 % (en)."""
+    return f"{decimal_text(value)} %"

@@ -389,7 +389,7 @@ def applicant_steps(spec: ProcedureSpec) -> str:
         "Cán bộ tiếp nhận kiểm tra hồ sơ; hồ sơ đầy đủ được cấp Giấy tiếp nhận hồ sơ và "
         "hẹn trả kết quả; hồ sơ chưa đầy đủ được hướng dẫn bổ sung một lần.",
         "Cơ quan có thẩm quyền thẩm định, giải quyết; nộp phí, lệ phí (nếu có).",
-        f"Nhận kết quả ({spec.result}) tại nơi nộp hồ sơ, qua bưu chính hoặc bản điện tử.",
+        f"Nhận kết quả – {spec.result} – tại nơi nộp hồ sơ, qua bưu chính hoặc bản điện tử.",
     ))
 
 

@@ -1,5 +1,6 @@
-"""Small generated PDFs for the demo: a page behind every submitted document, result and
-form template, so an officer opens what they review and a citizen downloads a result.
+"""Small generated PDFs for the demo: a page behind every submitted document, supplement and
+form template, so an officer opens what they review (results are the signed PDFs the
+approvals make).
 
 Each page says in large letters that it is demo data. Pillow draws it with DejaVu (which
 has every Vietnamese letter) and writes it as a one-page PDF; one page per title is drawn

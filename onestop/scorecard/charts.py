@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from onestop.core.formatting import decimal_text, percent_text
+
 WIDTH = 640
 HEIGHT = 220
-LEFT = 44
+LEFT = 56  # room for the y-axis labels ("100 %") at the chart's font size
 BOTTOM = 28
 TOP = 12
 
@@ -24,15 +26,21 @@ class Bar:
     h: float
     label: str
     value: str
+    raw: str = "0"  # the value with a decimal point, for <meter value=…>
 
 
 @dataclass
 class BarChart:
+    """Drawn by scorecard/_bars.html as one labelled row per item (an HTML <meter>), so long
+    unit names wrap instead of overlapping and the chart reads on a 360 px phone."""
+
     title: str
     bars: list[Bar]
     ticks: list[tuple[float, str]]
     width: int = WIDTH
     height: int = HEIGHT
+    top: str = "100"
+    percent: bool = True
 
 
 def _ticks(top: float, percent: bool) -> list[tuple[float, str]]:
@@ -54,9 +62,12 @@ def bar_chart(title: str, items: list[tuple[str, Decimal | None]], *, percent: b
     for i, (label, value) in enumerate(items):
         v = float(value or 0)
         h = span * min(v, top) / top
+        shown = "–" if value is None else (percent_text(value) if percent
+                                            else decimal_text(value))
         bars.append(Bar(x=LEFT + i * slot + slot * 0.15, y=HEIGHT - BOTTOM - h, w=slot * 0.7,
-                        h=h, label=label[:18], value="–" if value is None else f"{value}"))
-    return BarChart(title=title, bars=bars, ticks=_ticks(top, percent))
+                        h=h, label=label, value=shown, raw=f"{min(v, top):.2f}"))
+    return BarChart(title=title, bars=bars, ticks=_ticks(top, percent), top=f"{top:.2f}",
+                    percent=percent)
 
 
 @dataclass
@@ -95,7 +106,7 @@ def line_chart(title: str, labels: list[str],
                 continue
             y = HEIGHT - BOTTOM - span_y * min(float(value), 100.0) / 100.0
             pts.append(f"{x(i):.1f},{y:.1f}")
-            dots.append((round(x(i), 1), round(y, 1), f"{labels[i]}: {value} %"))
+            dots.append((round(x(i), 1), round(y, 1), f"{labels[i]}: {percent_text(value)}"))
         out.append(Series(name=name, css=css, points=" ".join(pts), dots=dots))
     return LineChart(title=title, series=out,
                      labels=[(round(x(i), 1), label) for i, label in enumerate(labels)],

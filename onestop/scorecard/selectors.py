@@ -174,8 +174,10 @@ def _processing_detail(c: Counts) -> str:
 
     avg = (c.processing_days / c.finished).quantize(CENT, ROUND_HALF_UP)
     legal = (c.legal_days / c.finished).quantize(CENT, ROUND_HALF_UP)
+    from onestop.core.formatting import decimal_text
+
     return _("%(avg)s working days on average (legal time %(legal)s)") % {
-        "avg": avg, "legal": legal}
+        "avg": decimal_text(avg), "legal": decimal_text(legal)}
 
 
 def service_index(*, unit: Agency | None, period: Period,

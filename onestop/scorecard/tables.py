@@ -16,6 +16,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from onestop.core.formatting import decimal_text, percent_text
 from onestop.dossiers.models import Dossier
 
 from . import dti as d
@@ -49,20 +50,47 @@ class Table:
     numeric: set[int] = field(default_factory=set)  # right-aligned columns
 
     def plain(self) -> list[list[Any]]:
-        return [[c.text if isinstance(c, Link) else c for c in row] for row in self.rows]
+        """The cells for an export: a bare figure stays a number (XLSX sums it), the rest
+        is the text the page shows."""
+        return [[_plain(c) for c in row] for row in self.rows]
 
 
-def _pct(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value} %"
+@dataclass(frozen=True)
+class Figure:
+    """A number written in the language of whoever reads it (92,61 % in Vietnamese, 92.61 %
+    in English): formatted when the page renders, not when the table is built, so one
+    table and one format serve every page and export."""
+
+    value: Decimal | int
+    suffix: str = ""
+    percent: bool = False
+
+    def __str__(self) -> str:
+        text = percent_text(self.value) if self.percent else decimal_text(self.value)
+        return f"{text} {self.suffix}" if self.suffix else text
 
 
-def _num(value: Decimal | int | None) -> Any:
+def _plain(cell: Cell) -> Any:
+    if isinstance(cell, Link):
+        return cell.text
+    if isinstance(cell, Figure):
+        if cell.percent or cell.suffix:
+            return str(cell)
+        return cell.value
+    return cell
+
+
+def _pct(value: Decimal | None) -> Any:
+    return "–" if value is None else Figure(value, percent=True)
+
+
+def _num(value: Decimal | int | None, suffix: str = "") -> Any:
     if value is None:
         return "–"
     if isinstance(value, Decimal):
-        return value.normalize() if value == value.to_integral() else value.quantize(
+        value = value.normalize() if value == value.to_integral() else value.quantize(
             Decimal("0.01"))
-    return value
+    return Figure(value, suffix=suffix)
 
 
 def unit_url(unit_id: int | None, query: str) -> str:
@@ -84,10 +112,8 @@ def indicators_table(card: Scorecard) -> Table:
         name = str(line.name) + (f" ({line.detail})" if line.detail else "")
         t.rows.append([
             groups.get(line.group, line.group), name, source,
-            f"{_num(line.numerator)} {line.numerator_label}" if line.numerator is not None
-            else "–",
-            f"{_num(line.denominator)} {line.denominator_label}" if line.denominator is not None
-            else "–",
+            _num(line.numerator, str(line.numerator_label)),
+            _num(line.denominator, str(line.denominator_label)),
             _pct(line.percent), _pct(line.threshold_percent), _num(line.points),
             _num(line.max_points)])
     return t

@@ -65,3 +65,19 @@ def test_the_template_filters_follow_the_page_language():
         assert page.render(context) == "1.500.000 đ 0,5 08:00 02/03/2026|–"
     with translation.override("en"):
         assert page.render(context) == "1,500,000 VND 0.5 08:00 02/03/2026|–"
+
+
+def test_decimals_and_percentages_follow_the_active_language():
+    from decimal import Decimal
+
+    from django.utils.translation import override
+
+    from onestop.core.formatting import decimal_text, percent_text
+
+    with override("vi"):
+        assert percent_text(Decimal("92.61")) == "92,61 %"
+        assert decimal_text(Decimal("1234.5")) == "1.234,50"
+        assert decimal_text(Decimal("100.00")) == "100"
+    with override("en"):
+        assert percent_text(Decimal("92.61")) == "92.61 %"
+        assert decimal_text(Decimal("1234.5")) == "1,234.50"

@@ -82,7 +82,7 @@ def test_the_public_page_shows_rates_and_no_personal_data(client, world, city):
     response = client.get(reverse("portal:transparency") + "?year=2026")
     assert response.status_code == 200
     text = response.content.decode()
-    assert city.justice.name in text and "50.00 %" in text  # 2 of 4 on time
+    assert city.justice.name in text and "50 %" in text  # 2 of 4 on time (vi: no decimals when whole)
     for d in (world.a, world.c):
         assert d.applicant_name not in text and d.code not in text
     export = client.get(reverse("portal:transparency_export", args=["csv"]) + "?year=2026")
@@ -121,3 +121,20 @@ def test_managers_enter_values_and_targets_through_the_page(client, world, city)
     unit = reverse("backoffice:scorecard_unit", args=[city.justice.pk])
     page = client.get(unit + Q).content.decode()
     assert "Báo cáo Cổng DVC quốc gia" in page
+
+
+@pytest.mark.parametrize(("language", "rate", "wrong"), [("vi", "50 %", "50.00 %"),
+                                                         ("en", "50 %", "50,00 %")])
+def test_one_number_format_per_language_and_unit_names_in_full(client, world, city, language,
+                                                               rate, wrong):
+    import re
+
+    client.force_login(city.leader)
+    client.cookies["django_language"] = language
+    body = client.get(reverse("backoffice:scorecard") + Q).content.decode()
+    assert rate in body and wrong not in body
+    point, comma = re.findall(r"\d+\.\d+ %", body), re.findall(r"\d+,\d+ %", body)
+    assert not (point if language == "vi" else comma), (point, comma)
+    # The bars name each unit in full, one row each (no SVG text to overlap).
+    assert f'<span class="sc-bars__label">{city.justice.name}</span>' in body
+    assert "<meter" in body
