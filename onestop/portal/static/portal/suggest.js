@@ -39,19 +39,24 @@
     function show(results) {
       list.textContent = "";
       results.forEach(function (r, i) {
+        // An option is not a link (no interactive control inside another): choosing it,
+        // by click or Enter, opens the procedure's page.
         var item = document.createElement("li");
-        var link = document.createElement("a");
+        var name = document.createElement("span");
         var meta = document.createElement("span");
         item.id = list.id + "-" + i;
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        link.href = r.url;
-        link.tabIndex = -1;
-        link.textContent = r.name;
+        item.setAttribute("data-url", r.url);
+        name.textContent = r.name;
         meta.className = "suggestions__meta";
         meta.textContent = r.code + " · " + r.field;
-        link.appendChild(meta);
-        item.appendChild(link);
+        item.appendChild(name);
+        item.appendChild(meta);
+        item.addEventListener("mousedown", function (e) {
+          e.preventDefault();  // keep the focus in the box until we leave the page
+          window.location.href = r.url;
+        });
         list.appendChild(item);
       });
       list.hidden = results.length === 0;
@@ -78,7 +83,7 @@
       else if (e.key === "Escape") { close(); }
       else if (e.key === "Enter" && active >= 0) {
         e.preventDefault();
-        window.location.href = options()[active].querySelector("a").href;
+        window.location.href = options()[active].getAttribute("data-url");
       }
     });
     input.addEventListener("blur", function () { setTimeout(close, 200); });
