@@ -82,7 +82,7 @@ def test_the_public_page_shows_rates_and_no_personal_data(client, world, city):
     response = client.get(reverse("portal:transparency") + "?year=2026")
     assert response.status_code == 200
     text = response.content.decode()
-    assert city.justice.name in text and "50 %" in text  # 2 of 4 on time (vi: no decimals when whole)
+    assert city.justice.name in text and "50 %" in text  # 2 of 4 on time, no decimals when whole
     for d in (world.a, world.c):
         assert d.applicant_name not in text and d.code not in text
     export = client.get(reverse("portal:transparency_export", args=["csv"]) + "?year=2026")
