@@ -167,7 +167,7 @@ def decimal_text(value: Decimal | int, places: int = 2) -> str:
     text = format(abs(number) if whole else abs(number).quantize(Decimal(1).scaleb(-places)),
                   "f")
     head, _dot, tail = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(head) > 3:
         groups.insert(0, head[-3:])
         head = head[:-3]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.utils.text import slugify
@@ -24,7 +25,7 @@ BANNER = "DỮ LIỆU MẪU – CHỈ DÙNG ĐỂ TRÌNH DIỄN"
 BANNER_EN = "DEMO DATA – FOR DEMONSTRATION ONLY"
 
 
-def _font(bold: bool, size: int) -> object:
+def _font(bold: bool, size: int) -> Any:
     from PIL import ImageFont
 
     path = FONTS / ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf")

@@ -59,7 +59,7 @@ def dossier_send_reminders(*, now: datetime.datetime | None = None) -> ReminderR
     results = payments = 0
     for d in Dossier.objects.filter(status=Status.RESULT_READY, finished_at__lte=earliest
                                     ).select_related(*related).order_by("pk"):
-        number = reminder_number(since=d.finished_at, now=now)
+        number = reminder_number(since=d.finished_at, now=now) if d.finished_at else 0
         if number:
             results += notify_dossier_reminder(dossier=d, kind="result", number=number, at=now)
     owed = list(Dossier.objects.filter(status=Status.AWAITING_PAYMENT)
