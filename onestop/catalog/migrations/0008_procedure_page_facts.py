@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_legal_clock'),
+        ('catalog', '0007_alter_processstep_role'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0005_legal_clock'),
-        ('dossiers', '0006_dossier_fee_and_payment_links'),
+        ('dossiers', '0007_alter_dossierstep_role'),
     ]
 
     operations = [
