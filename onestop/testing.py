@@ -25,6 +25,8 @@ from onestop.community.models import MemberRole, Team, TeamMember
 from onestop.community.services import team_create, team_member_add
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# The smallest file the upload check takes for a PDF: a header, an object, a trailer.
+PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def database_url() -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier
-from onestop.testing import vn
+from onestop.testing import PDF_BYTES, vn
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_dossier_page_runs_the_same_queries_for_a_short_and_a_long_history(
             dossier_id=long.pk, actor=city.officer, at=vn(2026, 3, day, 10),
             documents=[svc.SubmittedDocument(
                 required_document_id=None, name=f"Bổ sung {round_}",
-                file=SimpleUploadedFile(f"b{round_}.pdf", b"%PDF"))],
+                file=SimpleUploadedFile(f"b{round_}.pdf", PDF_BYTES))],
         )
         letter = svc.apology_prepare(dossier_id=long.pk, at=vn(2026, 3, day, 10, 30))
         assert letter is not None

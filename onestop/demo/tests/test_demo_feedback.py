@@ -18,7 +18,7 @@ def test_demo_feedback_is_written_through_the_services_in_the_past():
     assert items.count() >= 6
     assert items.filter(state=FeedbackState.PUBLISHED).exists()
     assert items.filter(state=FeedbackState.RECEIVED).exists()
-    assert items.filter(dossier_link__isnull=False).count() == 1  # one verified, one wrong digits
+    assert items.filter(dossier__isnull=False).count() == 1  # one verified, one wrong digits
     assert all(f.received_at <= NOW and (f.answered_at or NOW) <= NOW for f in items)
     assert all(r.created_at <= NOW for r in Rating.objects.all())
     assert audit_verify().ok

@@ -18,8 +18,8 @@ from django.urls import reverse
 from onestop.core.errors import ValidationFailed
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import DossierDocument, Status
+from onestop.testing import PDF_BYTES
 
-PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 HTML = b"<!doctype html><html><body><script>fetch('/backoffice/')</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'

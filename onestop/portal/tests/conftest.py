@@ -4,7 +4,6 @@ from django.core.cache import cache
 from onestop.accounts.services import citizen_sign_up
 
 PASSWORD = "mat-khau-an-toan-2026"
-PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"\x00" * 64
 
 

@@ -9,8 +9,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from onestop.dossiers.models import Dossier, DossierDocument, Status
+from onestop.testing import PDF_BYTES
 
-from .conftest import PDF_BYTES, PNG_BYTES
+from .conftest import PNG_BYTES
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.utils import timezone
 
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, DossierDocument, Status
-from onestop.testing import vn
+from onestop.testing import PDF_BYTES, vn
 
-from .conftest import PDF_BYTES, PNG_BYTES
+from .conftest import PNG_BYTES
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,7 @@ from django.urls import reverse
 
 from onestop.core.errors import ValidationFailed
 from onestop.scorecard import services
-from onestop.testing import make_user
-
-PDF_BYTES = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from onestop.testing import PDF_BYTES, make_user
 
 
 @pytest.fixture
