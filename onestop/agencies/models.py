@@ -113,6 +113,12 @@ class Role(models.TextChoices):
     COMMUNITY = "community", _("community digital team member")
 
 
+# The roles a procedure step (and so a dossier step) may be given: the people who process
+# dossiers. A community team member logs household visits and never processes a dossier.
+STEP_ROLES: list[tuple[str, str]] = [
+    (value, label) for value, label in Role.choices if value != Role.COMMUNITY]
+
+
 class Membership(models.Model):
     """A staff user's role in one agency. A person may hold several roles or agencies."""
 

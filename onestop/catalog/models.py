@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from onestop.agencies.models import Agency, Role
+from onestop.agencies.models import STEP_ROLES, Agency
 from onestop.core.text import fold
 
 
@@ -254,7 +254,7 @@ class ProcessStep(models.Model):
         Agency, null=True, blank=True, on_delete=models.PROTECT,
         verbose_name=_("agency (empty = receiving centre)"),
     )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=16, choices=STEP_ROLES)
     allotment_days = models.DecimalField(
         _("allotment (working days)"), max_digits=6, decimal_places=2,
         validators=[MinValueValidator(Decimal("0.00"))],

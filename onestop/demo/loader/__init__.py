@@ -27,6 +27,7 @@ from onestop.agencies.models import Agency
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier
 
+from .. import catalog as data
 from ..feedback import load_demo_feedback
 from .organisation import _build_organisation, _build_staff, centre_code, city_code
 from .procedures import CATALOG_FROM, _build_catalog
@@ -88,6 +89,14 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
 
         load_demo_bills(agency=centre, now=now)
         load_demo_markets(units=sorted(units.values(), key=lambda u: u.code), now=now)
+        # Community digital teams (issue 12): teams, `team.<commune>` accounts and household
+        # visits of the last 60 days, through the community services.
+        from onestop.community.demo import load_demo_community
+
+        load_demo_community(
+            units={c.slug: units[c.unit_code] for c in data.COMMUNES},
+            streets={c.slug: c.street for c in data.COMMUNES},
+            password=users["admin"].password, now=now, rng=rng)
     demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
     statuses = Counter(demo.values_list("status", flat=True))
     return DemoResult(

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from onestop.agencies.models import Agency, Role
+from onestop.agencies.models import STEP_ROLES, Agency
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
 
 from .statuses import (
@@ -185,7 +185,7 @@ class DossierStep(models.Model):
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=10)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, verbose_name=_("agency"))
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=16, choices=STEP_ROLES)
     allotted_seconds = models.PositiveIntegerField(_("allotted working seconds"))
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
