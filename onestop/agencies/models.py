@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -115,7 +116,7 @@ class Role(models.TextChoices):
 
 # The roles a procedure step (and so a dossier step) may be given: the people who process
 # dossiers. A community team member logs household visits and never processes a dossier.
-STEP_ROLES: list[tuple[str, str]] = [
+STEP_ROLES: list[tuple[str, Any]] = [
     (value, label) for value, label in Role.choices if value != Role.COMMUNITY]
 
 
