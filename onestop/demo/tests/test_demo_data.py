@@ -63,9 +63,6 @@ def test_loading_twice_does_not_duplicate_anything():
             AuditEvent.objects.count()) == counts
 
 
-@pytest.mark.xfail(strict=True, reason="known regression of 2 December 2026: the demo's leaders "
-                   "sign every apology after its send-by moment (the drafts the deadline sweep "
-                   "makes are never signed in time); to be fixed in the demo simulator")
 def test_demo_shows_a_timely_apology_a_late_dossier_counted_late_and_a_business(tmp_path):
     from onestop.dossiers import pdf
     from onestop.dossiers.models import ApologyLetter, Status
