@@ -15,7 +15,7 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # Căn cước công dân: 12 digits (see onestop.core.identifiers.validate_cccd).
-    cccd = models.CharField(_("citizen ID (CCCD)"), max_length=12, blank=True)
+    cccd = models.CharField(_("personal identification number"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("user")

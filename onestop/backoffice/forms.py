@@ -95,7 +95,7 @@ class IntakeForm(forms.Form):
 
     applicant_name = forms.CharField(label=_("Applicant's full name"), max_length=200)
     applicant_id_number = forms.CharField(
-        label=_("Citizen ID (CCCD)"), max_length=12, required=False,
+        label=_("Personal identification number"), max_length=12, required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     applicant_phone = forms.CharField(

@@ -89,10 +89,14 @@ class ProcedureVersion(models.Model):
         _("online level"), max_length=10, choices=OnlineLevel.choices, default=OnlineLevel.PARTIAL
     )
     legal_basis = models.TextField(_("legal basis"), blank=True)
-    # What the national procedure database publishes for every procedure (and Decree
-    # 63/2010/NĐ-CP Art. 8 asks to publish): the steps the applicant follows (trình tự
-    # thực hiện), who may use it (đối tượng thực hiện) and the conditions (yêu cầu, điều
-    # kiện). Part of the version: a new version may change them.
+    # Parts of every administrative procedure under Decree 63/2010/NĐ-CP Art. 8 (the
+    # requirements a regulation on a procedure must meet): cl. 1 lists the parts every
+    # procedure has, among them the steps to follow (point b, trình tự thực hiện) and who
+    # may use it (point e, đối tượng thực hiện); cl. 2 adds the forms (mẫu đơn, mẫu tờ khai),
+    # the conditions (yêu cầu, điều kiện) and the fees where a procedure has them. Art. 8
+    # says what a procedure consists of, not how it is published; the national procedure
+    # database publishes these same parts for every procedure. Part of the version: a new
+    # version may change them.
     applicant_steps = models.TextField(
         _("steps to follow"), blank=True,
         help_text=_("Trình tự thực hiện: one step per line, in order."))

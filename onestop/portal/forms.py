@@ -25,7 +25,7 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     factor = forms.RegexField(
-        label=_("Last 4 digits of the applicant's phone or citizen ID (CCCD)"),
+        label=_("Last 4 digits of the applicant's phone or personal identification number"),
         regex=r"^\d{4}$", max_length=4, min_length=4,
         error_messages={"invalid": _("Enter exactly four digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off",
@@ -100,7 +100,7 @@ class ApplicantForm(forms.Form):
     name = forms.CharField(label=_("Full name"), max_length=200,
                            widget=forms.TextInput(attrs={"autocomplete": "name"}))
     id_number = forms.CharField(
-        label=_("Citizen ID (CCCD)"), max_length=20,
+        label=_("Personal identification number"), max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     phone = forms.CharField(label=_("Mobile phone"), max_length=20,
                             widget=forms.TextInput(attrs={"inputmode": "tel",

@@ -56,7 +56,7 @@ def test_bad_values_are_refused_on_their_field(client, field, value):
 def test_a_bad_cccd_message_is_translated(client):
     response = client.post(URL, {**GOOD, "cccd": "12345"})
     with override("vi"):
-        expected = gettext("A citizen ID (CCCD) has exactly 12 digits.")
+        expected = gettext("A personal identification number has exactly 12 digits.")
     assert expected in response.content.decode()
 
 

@@ -153,3 +153,21 @@ def test_the_intake_page_preselects_the_counters_commune_never_the_first_one(cli
     body = client.get(url + f"?centre={city.commune.pk}").content.decode()
     assert f'<option value="{nk.pk}" selected>' in body
     assert f'<option value="{bt.pk}" selected>' not in body
+
+
+def test_the_officer_side_asks_for_the_personal_identification_number_not_the_cccd(client,
+                                                                                  city):
+    """Law on Identification 2023: the 12-digit number on every identity paper (the old
+    CCCD card, the new thẻ căn cước, the VNeID account) is the 'số định danh cá nhân'."""
+    client.force_login(city.officer)
+    url = reverse("backoffice:intake_details", args=[city.version.pk]) + f"?centre={city.centre.pk}"
+    first = city.version.documents.get(order=1)
+    data = _post_data(city)
+    data[f"doc_{first.pk}_file"] = SimpleUploadedFile("to-khai.pdf", b"%PDF-1.4 scan",
+                                                      content_type="application/pdf")
+    form_page = client.get(url).content.decode()
+    dossier_page = client.get(client.post(url, data).url).content.decode()
+    for body in (form_page, dossier_page):
+        assert "Số định danh cá nhân" in body and "CCCD" not in body
+    bad = client.post(url, _post_data(city, applicant_id_number="12345")).content.decode()
+    assert "Số định danh cá nhân phải gồm đúng 12 chữ số." in bad and "CCCD" not in bad
