@@ -50,7 +50,8 @@ def citizen_from_eid_claims(claims: dict[str, Any]) -> User:
     """The citizen account with the CCCD the provider vouches for, created if new."""
     raw = str(claims.get(settings.ONESTOP_OIDC_CCCD_CLAIM) or "").strip()
     if not raw:
-        raise ValidationFailed(_("The e-ID provider did not send a personal identification number."))
+        raise ValidationFailed(
+            _("The e-ID provider did not send a personal identification number."))
     cccd = validate_cccd(raw)
     existing = citizens().filter(cccd=cccd).order_by("pk").first()
     if existing is not None:

@@ -20,9 +20,11 @@ def validate_cccd(value: str) -> str:
         raise ValidationFailed(_("A personal identification number has exactly 12 digits."))
     province = int(value[:3])
     if province == 0 or province > 96:
-        raise ValidationFailed(_("The first three digits of a personal identification number are a province code."))
+        raise ValidationFailed(_("The first three digits of a personal identification "
+                                 "number are a province code."))
     if value[3] not in "012345":
-        raise ValidationFailed(_("The fourth digit of a personal identification number gives sex and century (0–5)."))
+        raise ValidationFailed(_("The fourth digit of a personal identification number "
+                                 "gives sex and century (0–5)."))
     return value
 
 

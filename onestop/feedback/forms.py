@@ -64,7 +64,8 @@ class FeedbackForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
     dossier_factor = forms.RegexField(
-        label=_("Last 4 digits of the applicant's phone or personal identification number"), required=False,
+        label=_("Last 4 digits of the applicant's phone or personal identification number"),
+        required=False,
         regex=r"^\d{4}$", max_length=4,
         help_text=_("Needed for the dossier code to be taken into account."),
         error_messages={"invalid": _("Enter exactly four digits.")},

@@ -44,7 +44,8 @@ class Dossier(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     applicant_name = models.CharField(_("applicant name"), max_length=200)
-    applicant_id_number = models.CharField(_("personal identification number"), max_length=12, blank=True)
+    applicant_id_number = models.CharField(_("personal identification number"), max_length=12,
+                                           blank=True)
     applicant_phone = models.CharField(_("phone"), max_length=20, blank=True)
     applicant_email = models.EmailField(_("e-mail"), blank=True)
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
@@ -58,8 +59,8 @@ class Dossier(models.Model):
     applicant_representative = models.CharField(_("legal representative"), max_length=200,
                                                 blank=True)
     filer_name = models.CharField(_("person filing"), max_length=200, blank=True)
-    filer_id_number = models.CharField(_("personal identification number of the person filing"), max_length=12,
-                                       blank=True)
+    filer_id_number = models.CharField(
+        _("personal identification number of the person filing"), max_length=12, blank=True)
     authorisation = models.CharField(_("authorisation document"), max_length=300, blank=True)
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
