@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('dossiers', '0008_supplement_documents'),
+        ('dossiers', '0009_step_role_without_community'),
     ]
 
     operations = [
