@@ -9,6 +9,7 @@ visit on its own, so one refused visit loses nothing of the others.
 from __future__ import annotations
 
 import datetime
+import json
 import uuid
 from typing import Any
 
@@ -22,7 +23,7 @@ from pydantic import ValidationError
 from onestop.agencies.models import AdministrativeUnit
 from onestop.community.models import Visit
 from onestop.community.selectors import commune_coverage, help_kinds
-from onestop.community.services import VisitPayload, visit_record
+from onestop.community.services import VisitPayload, visit_correct, visit_record
 from onestop.core.errors import DomainError, NotFound, ValidationFailed
 
 from .base import ERRORS, InputSchema, _code_of, _plain, staff_auth
@@ -44,6 +45,19 @@ class CommunityVisitIn(InputSchema):
     dossier_code: str = Field(default="", max_length=40)
     consent: bool
     note: str = Field(default="", max_length=2000)
+
+
+class CommunityVisitCorrectionIn(InputSchema):
+    """The fields to correct (only those given change) and why. The commune, the consent and
+    the id are not correctable: sending one is refused, naming it."""
+
+    visited_at: datetime.datetime | None = None
+    hamlet: str | None = Field(default=None, max_length=200)
+    household: str | None = Field(default=None, max_length=200)
+    helped: list[str] | None = Field(default=None, max_length=20)
+    dossier_code: str | None = Field(default=None, max_length=40)
+    note: str | None = Field(default=None, max_length=2000)
+    reason: str = Field(default="", max_length=500)
 
 
 class CommunityVisitOut(Schema):
@@ -171,6 +185,26 @@ def community_visit_batch(request: HttpRequest, data: CommunityVisitBatchIn) -> 
         results.append(item)
     stored = sum(1 for r in results if r["stored"])
     return {"stored": stored, "refused": len(results) - stored, "results": results}
+
+
+@router.patch("/visits/{client_id}", response={200: CommunityVisitOut, **ERRORS},
+              summary="Correct a stored visit (its author for a day, then the team leader)")
+def community_visit_correct(request: HttpRequest, client_id: uuid.UUID,
+                            data: CommunityVisitCorrectionIn) -> dict[str, Any]:
+    changes: dict[str, Any] = {
+        key: value for key, value in data.model_dump(exclude_unset=True, exclude={"reason"})
+        .items() if value is not None}
+    # Fields the schema does not know (consent, commune_code, …) go to the service, which
+    # refuses them by name instead of ignoring them silently.
+    raw = json.loads(request.body or b"{}")
+    changes.update({key: raw[key] for key in raw
+                    if key not in CommunityVisitCorrectionIn.model_fields})
+    if not changes:
+        raise ValidationFailed(_("Give at least one field to correct."))
+    visit = visit_correct(actor=request.user, client_id=client_id, changes=changes,
+                          reason=data.reason)
+    visit = Visit.objects.select_related("member__user", "dossier").get(pk=visit.pk)
+    return _visit_out(visit)
 
 
 @router.get("/coverage", response={200: CommunityCoverageOut, **ERRORS},

@@ -129,3 +129,69 @@ def test_coverage_of_an_unknown_commune_is_404(client, teams):
 
 def test_without_a_token_it_is_401(client, teams):
     assert post(client, {}, body()).status_code == 401
+
+
+def patch(client: Client, auth: dict[str, str], client_id: str, data: Any, **headers: str
+          ) -> Any:
+    return client.patch(f"/api/v1/community/visits/{client_id}", data,
+                        content_type="application/json", **auth, **headers)
+
+
+def test_the_author_corrects_a_visit_the_history_and_audit_keep_both_versions(client, teams):
+    from onestop.community.models import VisitCorrection
+    from onestop.core.models import AuditEvent
+
+    auth, data = token(client, "to.vien"), body(household="12 Hai Bà Trưng")
+    post(client, auth, data)
+    r = patch(client, auth, data["client_id"],
+              {"household": "14 Hai Bà Trưng", "helped": ["vneid"], "reason": "gõ nhầm"})
+    assert r.status_code == 200, r.content
+    assert r.json()["household"] == "14 Hai Bà Trưng" and r.json()["version"] == 2
+    assert r.json()["helped"] == ["vneid"] and r.json()["hamlet"] == "Khu vực 1"
+    correction = VisitCorrection.objects.get()
+    assert correction.before["household"] == "12 Hai Bà Trưng"
+    assert correction.after["household"] == "14 Hai Bà Trưng" and correction.reason == "gõ nhầm"
+    event = AuditEvent.objects.get(action="community.visit_correct")
+    assert event.object_id == data["client_id"] and event.data["before"]["helped"] == [
+        "cashless", "vneid_level2"]
+    # The phone resending the original body is still the same visit, not a conflict.
+    assert post(client, auth, data).status_code == 200
+
+
+def test_after_the_window_the_author_gets_403_and_the_team_leader_corrects(client, teams,
+                                                                         settings):
+    auth, data = token(client, "to.vien"), body()
+    post(client, auth, data)
+    settings.ONESTOP_COMMUNITY_CORRECTION_HOURS = 0
+    late = patch(client, auth, data["client_id"], {"note": "bổ sung"})
+    assert late.status_code == 403 and late.json()["code"] == "not_allowed"
+    leader = patch(client, token(client, "to.truong"), data["client_id"], {"note": "bổ sung"})
+    assert leader.status_code == 200 and leader.json()["note"] == "bổ sung"
+
+
+def test_someone_outside_the_team_cannot_correct_a_visit(client, teams):
+    auth, data = token(client, "to.vien"), body()
+    post(client, auth, data)
+    r = patch(client, token(client, "to.caikhe"), data["client_id"], {"note": "x"})
+    assert r.status_code == 403
+    assert Visit.objects.get().note == ""
+
+
+@pytest.mark.parametrize(("change", "status"), [
+    ({}, 400), ({"reason": "only a reason"}, 400), ({"helped": ["horoscope"]}, 400),
+    ({"helped": []}, 400),
+    ({"visited_at": (timezone.now() + datetime.timedelta(days=2)).isoformat()}, 400),
+    ({"consent": False}, 400), ({"commune_code": "31120", "note": "x"}, 400),
+])
+def test_a_bad_correction_is_refused_and_changes_nothing(client, teams, change, status):
+    auth, data = token(client, "to.vien"), body()
+    post(client, auth, data)
+    r = patch(client, auth, data["client_id"], change, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == status, r.content
+    assert r.json()["message"]
+    assert Visit.objects.get().version == 1
+
+
+def test_correcting_an_unknown_visit_is_404(client, teams):
+    r = patch(client, token(client, "to.vien"), str(uuid.uuid4()), {"note": "x"})
+    assert r.status_code == 404

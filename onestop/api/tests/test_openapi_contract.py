@@ -114,7 +114,8 @@ def test_a_body_that_is_not_a_json_object_is_refused_everywhere(city, settings, 
     answers = {}
     for method, path in operations:
         url = (path.replace("{dossier_id}", str(d.pk)).replace("{action}", "withdraw")
-               .replace("{reference}", "OS0000000000"))
+               .replace("{reference}", "OS0000000000")
+               .replace("{client_id}", str(uuid.uuid4())))
         token = tokens["staff" if "/staff/" in path or "/community/" in path else "citizen"]
         r = client.generic(method, url, body, content_type="application/json",
                            HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="k-1")
@@ -276,6 +277,9 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
     call("POST", "/community/visits", token=member, body=visit)
     call("POST", "/community/visits/batch", token=member,
          body={"visits": [visit, {**visit, "client_id": str(uuid.uuid4())}]})
+    call("PATCH", "/community/visits/{client_id}", token=member,
+         path_parameters={"client_id": visit["client_id"]},
+         body={"note": "bổ sung", "reason": "quên ghi chú"})
     call("GET", "/community/coverage", token=member, query={"commune_code": "31135"})
 
     published = {(method.upper(), path) for path, ops in
