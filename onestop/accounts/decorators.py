@@ -35,6 +35,9 @@ AREAS: dict[str, frozenset[str]] = {
     # and print stall QR cards; city-level staff with these roles follow every market.
     "markets": frozenset({Role.OFFICER, Role.LEADER, Role.ADMIN}),
     "scorecard": frozenset({Role.LEADER, Role.ADMIN}),
+    # Community digital teams: members see their teams, a commune's leaders and admins its
+    # teams, the city's leaders and admins (the digital-transformation office) every commune.
+    "community": frozenset({Role.COMMUNITY, Role.LEADER, Role.ADMIN}),
 }
 
 

@@ -6,6 +6,7 @@ from .views import (
     apologies,
     auth,
     billing,
+    community,
     dossiers,
     feedback,
     intake,
@@ -59,6 +60,12 @@ urlpatterns = [
     path("markets/<int:pk>/", markets.market_detail, name="market"),
     path("markets/<int:pk>/totals.csv", markets.market_csv, name="market_csv"),
     path("markets/<int:pk>/qr.pdf", markets.market_qr_sheet, name="market_qr_sheet"),
+    # Community digital teams (issue 12)
+    path("community/", community.overview, name="community"),
+    path("community/c/<str:code>/", community.commune, name="community_commune"),
+    path("community/c/<str:code>/households/", community.households_set,
+         name="community_households"),
+    path("community/teams/<int:pk>/", community.team, name="community_team"),
     # Scorecard (Decision 766 service index, DTI, targets)
     path("scorecard/", scorecard.dashboard, name="scorecard"),
     path("scorecard/u/<int:unit_id>/", scorecard.unit_page, name="scorecard_unit"),

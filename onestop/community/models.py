@@ -132,6 +132,11 @@ class VisitCorrection(models.Model):
         verbose_name = _("visit correction")
         verbose_name_plural = _("visit corrections")
 
+    def changes(self) -> list[tuple[str, object, object]]:
+        """(field, before, after) of each field the correction changed."""
+        return [(key, value, self.after.get(key)) for key, value in self.before.items()
+                if self.after.get(key) != value]
+
 
 class CommuneHouseholds(models.Model):
     """The number of households registered in a commune: the denominator of coverage."""

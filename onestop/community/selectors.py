@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce
 
 from onestop.agencies.models import AdministrativeUnit
 
-from .models import CommuneHouseholds, HelpKind, TeamMember, Visit
+from .models import CommuneHouseholds, HelpKind, Team, TeamMember, Visit, VisitCorrection
 
 
 def help_kinds() -> list[tuple[str, str]]:
@@ -22,6 +24,13 @@ def teams_of(*, user: Any) -> list[TeamMember]:
                 .select_related("team", "team__commune").order_by("team__commune", "team"))
 
 
+def percent(part: int, whole: int | None) -> Decimal | None:
+    """part / whole in per cent, one decimal (Decimal: shown, never a float)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class Coverage:
     commune: AdministrativeUnit
@@ -29,6 +38,10 @@ class Coverage:
     households_registered: int | None
     visits: int
     helped: dict[str, int]
+
+    @property
+    def percent_reached(self) -> Decimal | None:
+        return percent(self.households_visited, self.households_registered)
 
 
 def commune_coverage(*, commune: AdministrativeUnit) -> Coverage:
@@ -54,3 +67,103 @@ def commune_coverage(*, commune: AdministrativeUnit) -> Coverage:
 def visits_per_team(*, commune: AdministrativeUnit) -> list[dict[str, Any]]:
     return list(Visit.objects.filter(commune=commune).values("team__hamlet")
                 .annotate(visits=Count("id")).order_by("-visits"))
+
+
+# --------------------------------------------------------------------------- back office
+
+
+def communes_visible_to(*, user: Any) -> list[AdministrativeUnit] | None:
+    """The communes whose teams and visits a user follows; None means every commune.
+
+    A team member sees the communes of their teams; a leader or agency admin of a commune's
+    agencies sees that commune; a leader or admin of a city-level agency (the centre, a
+    department: the city's digital-transformation office sits there) and a superuser see
+    every commune.
+    """
+    from onestop.agencies.models import Membership, Role
+
+    if getattr(user, "is_superuser", False):
+        return None
+    rows = (Membership.objects.filter(user=user, agency__is_active=True,
+                                      role__in=(Role.LEADER, Role.ADMIN))
+            .values_list("agency__unit_id", "agency__parent__unit_id"))
+    ids: set[str] = set()
+    for unit_id, parent_unit_id in rows:
+        if unit_id is None and parent_unit_id is None:
+            return None
+        ids.add(unit_id or parent_unit_id)
+    ids.update(TeamMember.objects.filter(user=user, is_active=True)
+               .values_list("team__commune_id", flat=True))
+    return list(AdministrativeUnit.objects.filter(code__in=ids).order_by("name"))
+
+
+def communes_followed(*, user: Any) -> list[AdministrativeUnit]:
+    """The communes to list for a user: theirs, or every commune with a team or a household
+    count when they see the whole city."""
+    visible = communes_visible_to(user=user)
+    if visible is not None:
+        return visible
+    codes = set(Team.objects.values_list("commune_id", flat=True))
+    codes.update(CommuneHouseholds.objects.values_list("commune_id", flat=True))
+    return list(AdministrativeUnit.objects.filter(code__in=codes).order_by("name"))
+
+
+def may_follow(*, user: Any, commune_id: str) -> bool:
+    visible = communes_visible_to(user=user)
+    return visible is None or any(u.code == commune_id for u in visible)
+
+
+def teams_in(*, communes: list[AdministrativeUnit]) -> list[Team]:
+    """Teams with their number of active members and of visits (two counted subqueries, so
+    the visits do not multiply the members)."""
+    members = (TeamMember.objects.filter(team=OuterRef("pk"), is_active=True)
+               .values("team").annotate(n=Count("id")).values("n"))
+    visits = (Visit.objects.filter(team=OuterRef("pk")).values("team")
+              .annotate(n=Count("id")).values("n"))
+    return list(Team.objects.filter(commune__in=communes).select_related("commune")
+                .annotate(member_count=Coalesce(Subquery(members), 0),
+                          visit_count=Coalesce(Subquery(visits), 0))
+                .order_by("commune__name", "hamlet"))
+
+
+def team_members(*, team: Team) -> list[TeamMember]:
+    return list(team.members.select_related("user").order_by("-is_active", "role",
+                                                            "user__full_name"))
+
+
+def team_visits(*, team: Team, limit: int = 100) -> list[Visit]:
+    """The team's latest visits, each with its member, its dossier and its corrections (the
+    history: before, after, by whom)."""
+    return list(Visit.objects.filter(team=team)
+                .select_related("member__user", "dossier")
+                .prefetch_related(Prefetch("corrections",
+                                           VisitCorrection.objects.select_related("actor")))
+                .order_by("-visited_at")[:limit])
+
+
+def may_set_households(*, user: Any, commune_id: str) -> bool:
+    """Leaders and agency admins of the commune (or of the city) keep its household count;
+    team members only read it."""
+    from onestop.agencies.models import Membership, Role
+
+    if getattr(user, "is_superuser", False):
+        return True
+    rows = (Membership.objects.filter(user=user, agency__is_active=True,
+                                      role__in=(Role.LEADER, Role.ADMIN))
+            .values_list("agency__unit_id", "agency__parent__unit_id"))
+    return any((unit or parent) in (None, commune_id) for unit, parent in rows)
+
+
+@dataclass(frozen=True)
+class HamletRow:
+    hamlet: str
+    households_visited: int
+    visits: int
+
+
+def hamlet_coverage(*, commune: AdministrativeUnit) -> list[HamletRow]:
+    rows = (Visit.objects.filter(commune=commune).values("hamlet")
+            .annotate(households=Count("household_key", distinct=True), visits=Count("id"))
+            .order_by("hamlet"))
+    return [HamletRow(hamlet=r["hamlet"], households_visited=r["households"],
+                      visits=r["visits"]) for r in rows]

@@ -146,6 +146,12 @@ def team_member_add(*, team: Team, user: Any, role: str = MemberRole.MEMBER, pho
 @transaction.atomic
 def commune_households_set(*, commune: AdministrativeUnit, registered: int,
                            actor: Any | None = None) -> CommuneHouseholds:
+    """Set a commune's registered households. `actor` None is the system (an import, the
+    demo); a person must be a leader or admin of the commune or of the city."""
+    from .selectors import may_set_households
+
+    if actor is not None and not may_set_households(user=actor, commune_id=commune.code):
+        raise NotAllowed(_("Only the commune's leaders and admins keep its household count."))
     if registered < 0:
         raise ValidationFailed(_("The number of households cannot be negative."))
     row = CommuneHouseholds.objects.select_for_update().filter(commune=commune).first()
