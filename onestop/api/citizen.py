@@ -1,5 +1,6 @@
 """Citizen endpoints: own dossiers (file, read, supplement, withdraw, result, rate),
-feedback, notifications, channel preferences and push devices.
+the drafts saved in the portal (list, delete), feedback, notifications, channel preferences
+and push devices.
 
 Scope: onestop.dossiers.selectors.my_dossier(s) (onestop.dossiers.scopes.citizen_scope),
 the same rule as the portal pages: a dossier of someone else answers 404, exactly like one
@@ -27,6 +28,7 @@ from onestop.dossiers.selectors import (
     my_document,
     my_dossier,
     my_dossiers,
+    my_filing_drafts,
     signed_by_file,
 )
 from onestop.notifications import selectors as nsel
@@ -213,6 +215,31 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
     )
     d = svc.dossier_submit_online(filing=filing)
     return 201, _detail(my_dossier(user=u, pk=d.pk))
+
+
+class FilingDraftOut(Schema):
+    id: int
+    procedure_code: str
+    procedure_name: str
+    files: int
+    created_at: datetime.datetime
+    updated_at: datetime.datetime
+
+
+@router.get("/drafts", response={200: list[FilingDraftOut], **ERRORS},
+            summary="My saved drafts of online filings (started in the portal)")
+def drafts(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"id": d.pk, "procedure_code": d.procedure.code,
+             "procedure_name": str(d.data.get("procedure_name", "")), "files": d.file_count(),
+             "created_at": d.created_at, "updated_at": d.updated_at}
+            for d in my_filing_drafts(user=request.user)]
+
+
+@router.delete("/drafts/{draft_id}", response={204: None, **ERRORS},
+               summary="Delete one of my saved drafts and its files")
+def delete_draft(request: HttpRequest, draft_id: PathId) -> tuple[int, None]:
+    svc.filing_draft_delete(owner=request.user, draft_id=draft_id)
+    return 204, None
 
 
 class SupplementIn(InputSchema):

@@ -3,12 +3,14 @@
 Each file is checked (onestop.core.uploads) and stored as soon as it arrives, under
 MEDIA_ROOT/staging/<user id>/, so it survives the next steps, a refused neighbour, a failed
 submit or a closed tab: the citizen never uploads it twice. The draft itself (applicant
-details, chosen centre, the list of stored files) lives in the citizen's session, one per
-procedure; the session lasts the citizen's 14 days. On submit the files are attached to the
-dossier (copied into its own storage) and the staging copies deleted.
+details, chosen centre, the electronic declaration, the list of stored files) is saved for
+the citizen's account (onestop.dossiers FilingDraft, one per procedure) after every step,
+so it is listed under "Hồ sơ của tôi" and can be continued from another device or deleted.
+On submit the files are attached to the dossier (copied into its own storage) and the draft
+with its staging copies deleted.
 
 Stored paths are built here and only read back after checking they sit in the user's own
-staging folder, so a tampered session cannot reach another file.
+staging folder, so a tampered draft cannot reach another file.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from django.core.files.storage import default_storage
 from django.http import HttpRequest
 from django.utils.text import get_valid_filename
 
+from onestop.catalog.models import ProcedureVersion
 from onestop.core.errors import ValidationFailed
 from onestop.core.uploads import check_upload
+from onestop.dossiers import services as svc
+from onestop.dossiers.models import FilingDraft
 from onestop.dossiers.services import SubmittedDocument
-
-SESSION_KEY = "onestop_filing_drafts"
 
 
 @dataclass(frozen=True)
@@ -44,21 +47,28 @@ class StagedFile:
 
 
 class Draft:
-    """One citizen's draft filing for one procedure, backed by the session."""
+    """One citizen's draft filing for one procedure, saved for their account."""
 
-    def __init__(self, request: HttpRequest, code: str) -> None:
+    def __init__(self, request: HttpRequest, version: ProcedureVersion) -> None:
         self.request = request
-        self.code = code
+        self.version = version
+        procedure = version.procedure
+        self.code = procedure.code
         self.user_pk = int(cast(Any, request.user).pk)
-        drafts = request.session.setdefault(SESSION_KEY, {})
-        self.data: dict[str, Any] = drafts.setdefault(code, {})
+        self.saved: FilingDraft | None = svc.filing_draft_of(owner=request.user,
+                                                             procedure_code=procedure.code)
+        self.data: dict[str, Any] = dict(self.saved.data) if self.saved else {}
         self.data.setdefault("applicant", None)
+        self.data.setdefault("declaration", None)
         self.data.setdefault("files", {})
 
     # ---- persistence -----------------------------------------------------------------------
 
     def save(self) -> None:
-        self.request.session.modified = True
+        # The name as the citizen saw it, for the list of drafts under "Hồ sơ của tôi".
+        self.data["procedure_name"] = self.version.name
+        self.saved = svc.filing_draft_save(owner=self.request.user,
+                                           procedure=self.version.procedure, data=self.data)
 
     @property
     def folder(self) -> str:
@@ -76,6 +86,16 @@ class Draft:
 
     def set_applicant(self, values: dict[str, Any]) -> None:
         self.data["applicant"] = values
+        self.save()
+
+    # ---- electronic declaration (tờ khai điện tử) --------------------------------------------
+
+    @property
+    def declaration(self) -> dict[str, str] | None:
+        return self.data["declaration"]
+
+    def set_declaration(self, values: dict[str, str]) -> None:
+        self.data["declaration"] = values
         self.save()
 
     # ---- files -----------------------------------------------------------------------------
@@ -142,14 +162,11 @@ class Draft:
                 handle.close()
 
     def discard(self) -> None:
-        """Forget the draft and delete its staged files (after a successful submit)."""
-        for files in self.data["files"].values():
-            for f in files:
-                if self._mine(f["path"]):
-                    with suppress(OSError):
-                        default_storage.delete(f["path"])
-        self.request.session.get(SESSION_KEY, {}).pop(self.code, None)
-        self.request.session.modified = True
+        """Forget the draft and delete its staged files (after a submit, or on request)."""
+        if self.saved is not None:
+            svc.filing_draft_delete(owner=self.request.user, draft_id=self.saved.pk)
+            self.saved = None
+        self.data = {"applicant": None, "declaration": None, "files": {}}
 
 
 def _digest(upload: Any) -> str:

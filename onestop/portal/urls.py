@@ -41,6 +41,7 @@ urlpatterns = [
     # Track
     path("ho-so-cua-toi/", dossiers.my_dossiers, name="my_dossiers"),
     path("ho-so-cua-toi/<int:pk>/", dossiers.my_dossier, name="my_dossier"),
+    path("ho-so-cua-toi/ban-nhap/<int:pk>/xoa/", dossiers.delete_draft, name="delete_draft"),
     path("ho-so-cua-toi/<int:pk>/bien-nhan.pdf", dossiers.receipt, name="my_receipt"),
     path("ho-so-cua-toi/<int:pk>/tep/<int:doc_pk>/", dossiers.document, name="my_document"),
     path("ho-so-cua-toi/<int:pk>/bo-sung/", dossiers.answer_supplement, name="my_supplement"),

@@ -264,6 +264,14 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
         "endpoint": "https://push.example.vn/sub/1", "p256dh": "BPk", "auth": "c2VjcmV0"})
     call("DELETE", "/devices/{device_id}", token=citizen,
          path_parameters={"device_id": device["id"]})
+    # A draft saved in the portal: listed and deleted through the API.
+    saved = dsvc.filing_draft_save(owner=User.objects.get(phone="0912345678"),
+                                   procedure=city.version.procedure,
+                                   data={"applicant": None, "files": {},
+                                         "procedure_name": city.version.name})
+    listed = call("GET", "/drafts", token=citizen)
+    assert [d["id"] for d in listed] == [saved.pk]
+    call("DELETE", "/drafts/{draft_id}", token=citizen, path_parameters={"draft_id": saved.pk})
     call("POST", "/auth/logout", token=citizen)
 
     # Community digital teams: a team member of Ninh Kiều logs visits and reads coverage.

@@ -12,7 +12,14 @@ What they need from the permissions table (`available_actions`) is in
 onestop.dossiers.permissions. Selectors raise NotFound, never Http404.
 """
 
-from .citizen import citizen_timeline, my_document, my_dossier, my_dossiers, open_supplement
+from .citizen import (
+    citizen_timeline,
+    my_document,
+    my_dossier,
+    my_dossiers,
+    my_filing_drafts,
+    open_supplement,
+)
 from .fees import (
     dossier_of_payment,
     fee_items_of,
@@ -47,7 +54,7 @@ __all__ = [
     "action_label", "apology_drafts_for", "apology_letter_for", "citizen_timeline",
     "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_of_payment",
     "dossier_queue_for", "dossier_timeline", "due_soon_until", "fee_items_of",
-    "frequently_used_procedures", "my_document", "my_dossier", "my_dossiers",
+    "frequently_used_procedures", "my_document", "my_dossier", "my_dossiers", "my_filing_drafts",
     "open_payment_for_dossier", "payments_of_dossier", "with_dossiers",
     "next_step_of", "open_supplement", "procedure_filter_choices", "public_status_lookup",
     "ready_to_return_count", "signed_by_file", "signed_documents_of", "signed_form",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.errors import NotFound
 from onestop.core.models import AuditEvent
 
-from ..models import Dossier, DossierDocument, Status, SupplementRequest
+from ..models import Dossier, DossierDocument, FilingDraft, Status, SupplementRequest
 from ..scopes import citizen_dossiers
 from .timeline import action_label, status_label
 
@@ -25,6 +25,13 @@ from .timeline import action_label, status_label
 # internal and never shown.
 REASON_FOR_CITIZEN = ("dossier.refuse", "dossier.request_supplement", "dossier.stop",
                       "dossier.withdraw", "dossier.extend")
+
+
+def my_filing_drafts(*, user: Any) -> QuerySet[FilingDraft]:
+    """The citizen's saved drafts, last saved first (their own account only)."""
+    if not getattr(user, "pk", None):
+        return FilingDraft.objects.none()
+    return FilingDraft.objects.filter(owner=user).select_related("procedure")
 
 
 def my_dossiers(*, user: Any) -> QuerySet[Dossier]:

@@ -7,6 +7,7 @@ from .deadlines import (
     apology_sign,
     deadline_sweep,
 )
+from .drafts import filing_draft_delete, filing_draft_of, filing_draft_save
 from .fees import (
     fee_item_exempt,
     obligation_add,
@@ -47,6 +48,8 @@ __all__ = [
     "dossier_request_payment",
     "dossier_request_supplement", "dossier_return_result", "dossier_send_reminders",
     "dossier_stop", "dossier_submit_online", "dossier_supplement_received", "dossier_withdraw",
-    "fee_item_exempt", "next_dossier_code", "obligation_add", "open_items", "outstanding",
+    "fee_item_exempt",
+    "filing_draft_delete", "filing_draft_of", "filing_draft_save", "next_dossier_code",
+    "obligation_add", "open_items", "outstanding",
     "payment_for_dossier", "payment_record_cash",
 ]

@@ -56,8 +56,8 @@ def test_step_one_validates_cccd_and_phone(signed_in, city):
     assert set(response.context["form"].errors) == {"id_number", "phone"}
 
 
-def test_the_whole_filing_creates_a_submitted_dossier_with_the_files(signed_in, city, citizen,
-                                                                     settings):
+def test_the_whole_filing_creates_a_submitted_dossier_with_the_files(
+        signed_in, city, citizen, settings, django_capture_on_commit_callbacks):
     assert signed_in.post(START, applicant(city))["Location"] == DOCS
     ids = slots(city)
     response = signed_in.post(DOCS, {
@@ -68,7 +68,8 @@ def test_the_whole_filing_creates_a_submitted_dossier_with_the_files(signed_in, 
     assert response.status_code == 302 and response["Location"] == REVIEW
     review = signed_in.get(REVIEW)
     assert "cccd-2.png" in review.content.decode()
-    response = signed_in.post(REVIEW)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in.post(REVIEW)
     dossier = Dossier.objects.get()
     assert response["Location"] == f"/ho-so-cua-toi/{dossier.pk}/"
     assert dossier.status == Status.SUBMITTED and dossier.code is None
@@ -169,14 +170,16 @@ def test_a_failed_submit_loses_nothing(signed_in, city):
 
 
 def test_another_users_staged_path_is_never_read(signed_in, city, citizen):
+    from onestop.dossiers.models import FilingDraft
+
     signed_in.post(START, applicant(city))
-    session = signed_in.session
-    draft = session["onestop_filing_drafts"]["1.001193"]
-    draft["files"] = {str(slots(city)["Tờ khai theo mẫu"]): [{
+    draft = FilingDraft.objects.get(owner=citizen)
+    draft.data["files"] = {str(slots(city)["Tờ khai theo mẫu"]): [{
         "token": "x", "path": "staging/999/secret.pdf", "name": "s.pdf", "size": 1,
         "mime": "application/pdf"}]}
-    session.save()
+    draft.save()
     assert signed_in.get(DOCS).context["slots"][0]["files"] == []
+    assert draft.staged_paths() == []  # nor deleted with the draft
 
 
 def test_a_procedure_several_agencies_handle_asks_which_one_and_files_with_it(signed_in, city):

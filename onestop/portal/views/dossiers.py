@@ -36,7 +36,18 @@ OTHER = "other"
 def my_dossiers(request: HttpRequest) -> HttpResponse:
     page = Paginator(sel.my_dossiers(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page"))
-    return render(request, "portal/my_dossiers.html", {"page": page, "nav": "mine"})
+    drafts = list(sel.my_filing_drafts(user=request.user))
+    return render(request, "portal/my_dossiers.html",
+                  {"page": page, "drafts": drafts, "nav": "mine"})
+
+
+@citizen_required
+@require_POST
+def delete_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete one of the citizen's saved drafts with its files (another's is a 404)."""
+    svc.filing_draft_delete(owner=request.user, draft_id=pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("portal:my_dossiers")
 
 
 def _page(request: HttpRequest, dossier: Dossier, *, status: int = 200,

@@ -50,7 +50,7 @@ def _missing(version: ProcedureVersion, draft: Draft) -> list[RequiredDocument]:
 @citizen_required
 def applicant(request: HttpRequest, code: str) -> HttpResponse:
     version = _version(code)
-    draft = Draft(request, code)
+    draft = Draft(request, version)
     centres = cat.receiving_centres()
     user = cast(User, request.user)
     initial = draft.applicant or {
@@ -70,7 +70,7 @@ def applicant(request: HttpRequest, code: str) -> HttpResponse:
 @citizen_required
 def documents(request: HttpRequest, code: str) -> HttpResponse:
     version = _version(code)
-    draft = Draft(request, code)
+    draft = Draft(request, version)
     if draft.applicant is None:
         return redirect("portal:file", code=code)
     docs = list(version.documents.all())
@@ -115,7 +115,7 @@ def _competent(version: ProcedureVersion, applicant: dict[str, Any]) -> Agency |
 @citizen_required
 def review(request: HttpRequest, code: str) -> HttpResponse:
     version = _version(code)
-    draft = Draft(request, code)
+    draft = Draft(request, version)
     docs = list(version.documents.all())
     if draft.applicant is None:
         return redirect("portal:file", code=code)
