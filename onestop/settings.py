@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "onestop.exchange",
     "onestop.signatures",
     "onestop.community",
+    "onestop.guide",
 ]
 
 MIDDLEWARE = [
@@ -147,12 +148,18 @@ MIDDLEWARE = [
 # nothing inline, no frames; QR codes are data: images. Stored files get `sandbox` instead
 # (onestop/core/files.py). The payment gateway's page is a form target when it is configured.
 _gateway_origin = "/".join(os.environ.get("ONESTOP_GATEWAY_URL", "").split("/")[:3])
+# The city guide's map tiles (onestop.guide): an XYZ template such as
+# "https://tiles.example.org/{z}/{x}/{y}.png". Empty (the default): no tiles at all, the maps
+# draw places and roads over a plain background and the lists beside them stay the way in.
+ONESTOP_GUIDE_TILE_URL = os.environ.get("ONESTOP_GUIDE_TILE_URL", "").strip()
+ONESTOP_GUIDE_TILE_ATTRIBUTION = os.environ.get("ONESTOP_GUIDE_TILE_ATTRIBUTION", "").strip()
+_tile_origin = "/".join(ONESTOP_GUIDE_TILE_URL.split("/")[:3]) if ONESTOP_GUIDE_TILE_URL else ""
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([_tile_origin] if _tile_origin else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "manifest-src": ["'self'"],
@@ -239,6 +246,21 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+
+
+def _leaflet_static() -> str:
+    # Leaflet's own files (leaflet/leaflet.js, leaflet.css, images/) as django-leaflet ships
+    # them: the guide's maps load Leaflet from this site, never from a CDN. Only the static
+    # folder is used; the package is not an installed app (its map widget needs GDAL).
+    import importlib.util
+
+    spec = importlib.util.find_spec("leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImproperlyConfigured("django-leaflet is not installed: pip install -e .")
+    return str(Path(list(spec.submodule_search_locations)[0]) / "static")
+
+
+STATICFILES_DIRS = [_leaflet_static()]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -276,6 +298,20 @@ ONESTOP_SWEEP_INTERVAL = env_int("ONESTOP_SWEEP_INTERVAL", 300, minimum=1)
 # then only the team leader; a batch from a phone holds at most this many visits.
 ONESTOP_COMMUNITY_CORRECTION_HOURS = env_int("ONESTOP_COMMUNITY_CORRECTION_HOURS", 24, minimum=0)
 ONESTOP_COMMUNITY_BATCH_MAX = env_int("ONESTOP_COMMUNITY_BATCH_MAX", 200, minimum=1)
+# City guide (onestop.guide). The province's bounding box "south,west,north,east" in degrees:
+# places, reports and imports outside it are refused (the default covers Cần Thơ since the
+# 2025 merger with Hậu Giang and Sóc Trăng, with a margin).
+ONESTOP_GUIDE_BOUNDS = env_str("ONESTOP_GUIDE_BOUNDS", "9.15,105.20,10.40,106.40")
+# A citizen's flooding or incident report, once approved, counts as current for this long.
+ONESTOP_GUIDE_CITIZEN_REPORT_HOURS = env_int("ONESTOP_GUIDE_CITIZEN_REPORT_HOURS", 3, minimum=1)
+# Photos are stored resized to fit this many pixels on their longer side (JPEG).
+ONESTOP_GUIDE_PHOTO_MAX_PX = env_int("ONESTOP_GUIDE_PHOTO_MAX_PX", 1600, minimum=64)
+# The national tax authority's e-services the tax page links to (settings: the addresses may
+# change; the defaults are the General Department of Taxation's published ones).
+ONESTOP_GUIDE_ETAX_URL = env_str("ONESTOP_GUIDE_ETAX_URL", "https://thuedientu.gdt.gov.vn/")
+ONESTOP_GUIDE_ETAX_PERSONAL_URL = env_str("ONESTOP_GUIDE_ETAX_PERSONAL_URL",
+                                          "https://canhan.gdt.gov.vn/")
+ONESTOP_GUIDE_ETAX_APP_NAME = env_str("ONESTOP_GUIDE_ETAX_APP_NAME", "eTax Mobile")
 # Reminders to applicants of a result waiting to be collected and of fees still owed: the
 # first after this many calendar days in the status, then every N days, at most MAX; the
 # sweep runs every INTERVAL seconds (a service choice, not a legal rule).

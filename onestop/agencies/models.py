@@ -112,6 +112,9 @@ class Role(models.TextChoices):
     # A member of a community digital team (onestop.community): signs in to log household
     # visits, only in the commune of their team.
     COMMUNITY = "community", _("community digital team member")
+    # Staff of the city's tourism office (onestop.guide): publish places and OCOP listings,
+    # review businesses' suggested edits, producers and citizens' traffic reports.
+    TOURISM = "tourism", _("tourism office staff")
 
 
 # The roles a procedure step (and so a dossier step) may be given: the people who process

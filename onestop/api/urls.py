@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import auth, citizen, community, exchange, payments, public, signatures, staff
+from . import auth, citizen, community, exchange, guide, payments, public, signatures, staff
 from .base import api
 
 api.add_router("/", public.router)
@@ -14,6 +14,7 @@ api.add_router("/", payments.router)
 api.add_router("/staff", staff.router)
 api.add_router("/", signatures.router)
 api.add_router("/community", community.router)
+api.add_router("/", guide.router)
 
 urlpatterns = [
     *api.urls[0],

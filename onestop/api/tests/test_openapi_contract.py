@@ -9,6 +9,7 @@ are refused everywhere.
 
 from __future__ import annotations
 
+import datetime
 import typing
 import uuid
 from collections import defaultdict
@@ -20,6 +21,7 @@ from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import Client
+from django.utils import timezone
 from pydantic import BaseModel
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -108,6 +110,9 @@ def test_a_body_that_is_not_a_json_object_is_refused_everywhere(city, settings, 
                                        filing=city.filing(account=citizen))
     tokens = {"citizen": tokens_issue(user=citizen, audience="citizen").access_token,
               "staff": tokens_issue(user=city.officer, audience="staff").access_token}
+    from onestop.guide.tests.conftest import make_guide_data
+
+    traffic_key = make_guide_data()[3]  # POST /traffic/reports takes a source's X-Api-Key
     operations = _json_body_operations()
     assert ("POST", "/api/v1/dossiers/{dossier_id}/withdraw") in operations
     client = Client()
@@ -118,7 +123,8 @@ def test_a_body_that_is_not_a_json_object_is_refused_everywhere(city, settings, 
                .replace("{client_id}", str(uuid.uuid4())))
         token = tokens["staff" if "/staff/" in path or "/community/" in path else "citizen"]
         r = client.generic(method, url, body, content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="k-1")
+                           HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="k-1",
+                           HTTP_X_API_KEY=traffic_key)
         answers[(method, path)] = (r.status_code, r.json().get("code"))
     assert set(answers.values()) == {(422, "validation_failed")}, answers
     d.refresh_from_db()
@@ -289,6 +295,23 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
          path_parameters={"client_id": visit["client_id"]},
          body={"note": "bổ sung", "reason": "quên ghi chú"})
     call("GET", "/community/coverage", token=member, query={"commune_code": "31135"})
+
+    # The city guide: a place, an OCOP product, a road segment and a source's report.
+    from onestop.guide.tests.conftest import make_guide_data
+
+    place_id, product_id, segment_code, traffic_key = make_guide_data()
+    call("GET", "/places", query={"q": "ninh kieu"})
+    call("GET", "/places", query={"near": "10.0341,105.7880", "radius_m": 500})
+    call("GET", "/places/{place_id}", path_parameters={"place_id": place_id})
+    call("GET", "/ocop/products", query={"stars": 4})
+    call("GET", "/ocop/products/{product_id}", path_parameters={"product_id": product_id})
+    moment = timezone.now()
+    call("POST", "/traffic/reports", headers={"X-Api-Key": traffic_key}, body={
+        "segment": segment_code, "kind": "flooding", "level": "congested",
+        "reported_at": moment.isoformat(),
+        "valid_until": (moment + datetime.timedelta(hours=1)).isoformat()})
+    call("GET", "/traffic/segments")
+    call("GET", "/traffic/segments/{code}", path_parameters={"code": segment_code})
 
     published = {(method.upper(), path) for path, ops in
                  api.get_openapi_schema()["paths"].items() for method in ops}

@@ -1,0 +1,1 @@
+"""Writes of the city guide, one transaction each (places, OCOP, traffic, imports)."""
