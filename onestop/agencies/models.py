@@ -118,9 +118,11 @@ class Role(models.TextChoices):
 
 
 # The roles a procedure step (and so a dossier step) may be given: the people who process
-# dossiers. A community team member logs household visits and never processes a dossier.
+# dossiers. A community team member logs household visits and the tourism office's staff keep
+# the city guide: neither processes a dossier.
 STEP_ROLES: list[tuple[str, Any]] = [
-    (value, label) for value, label in Role.choices if value != Role.COMMUNITY]
+    (value, label) for value, label in Role.choices
+    if value not in (Role.COMMUNITY, Role.TOURISM)]
 
 
 class Membership(models.Model):
