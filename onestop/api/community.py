@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from onestop.agencies.models import AdministrativeUnit
 from onestop.community.models import Visit
-from onestop.community.selectors import commune_coverage, help_kinds
+from onestop.community.selectors import commune_coverage, help_kinds, teams_of
 from onestop.community.services import VisitPayload, visit_correct, visit_record
 from onestop.core.errors import DomainError, NotFound, ValidationFailed
 
@@ -33,6 +33,15 @@ router = Router(tags=["community"], auth=staff_auth)
 class CommunityHelpKindOut(Schema):
     code: str
     label: str
+
+
+class CommunityTeamOut(Schema):
+    team_id: int
+    commune_code: str
+    commune: str
+    hamlet: str
+    name: str
+    role: str
 
 
 class CommunityVisitIn(InputSchema):
@@ -145,6 +154,14 @@ def _record(request: HttpRequest, data: CommunityVisitIn) -> tuple[int, dict[str
             summary="The kinds of help a visit may record")
 def community_help_kinds(request: HttpRequest) -> list[dict[str, str]]:
     return [{"code": code, "label": label} for code, label in help_kinds()]
+
+
+@router.get("/teams", response={200: list[CommunityTeamOut], **ERRORS},
+            summary="The signed-in member's teams (where they may log visits)")
+def community_my_teams(request: HttpRequest) -> list[dict[str, Any]]:
+    return [{"team_id": m.team.pk, "commune_code": m.team.commune_id,
+             "commune": m.team.commune.name, "hamlet": m.team.hamlet, "name": m.team.name,
+             "role": m.role} for m in teams_of(user=request.user)]
 
 
 @router.post("/visits", response={200: CommunityVisitOut, 201: CommunityVisitOut, **ERRORS},

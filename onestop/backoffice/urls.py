@@ -7,6 +7,7 @@ from .views import (
     auth,
     billing,
     community,
+    community_app,
     dossiers,
     feedback,
     intake,
@@ -66,6 +67,11 @@ urlpatterns = [
     path("community/c/<str:code>/households/", community.households_set,
          name="community_households"),
     path("community/teams/<int:pk>/", community.team, name="community_team"),
+    # The members' installable visit app (works offline; signs in with an API token)
+    path("community/app/", community_app.app, name="community_app"),
+    path("community/app/sw.js", community_app.app_worker, name="community_app_sw"),
+    path("community/app/manifest.webmanifest", community_app.app_manifest,
+         name="community_app_manifest"),
     # Scorecard (Decision 766 service index, DTI, targets)
     path("scorecard/", scorecard.dashboard, name="scorecard"),
     path("scorecard/u/<int:unit_id>/", scorecard.unit_page, name="scorecard_unit"),

@@ -51,6 +51,14 @@ def test_help_kinds_list_the_codes(client, teams):
     assert {"vneid", "vneid_level2", "city_app", "cashless", "online_filing"} <= codes
 
 
+def test_a_member_reads_their_own_teams(client, teams):
+    r = client.get("/api/v1/community/teams", **token(client, "to.truong"))
+    assert r.status_code == 200
+    assert r.json() == [{"team_id": teams.team.pk, "commune_code": "31135",
+                         "commune": "Phường Ninh Kiều", "hamlet": "Khu vực 1",
+                         "name": teams.team.name, "role": "leader"}]
+
+
 def test_first_send_is_201_and_the_same_body_again_200_with_the_same_visit(client, teams):
     auth, data = token(client, "to.vien"), body()
     first = post(client, auth, data)

@@ -285,6 +285,7 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
     member = call("POST", "/auth/staff/token",
                   body={"login": "to.vien", "password": "test-pass-123"})["access_token"]
     kinds = call("GET", "/community/help-kinds", token=member)
+    call("GET", "/community/teams", token=member)
     visit = {"client_id": str(uuid.uuid4()), "visited_at": "2026-01-05T09:00:00+07:00",
              "commune_code": "31135", "hamlet": "Khu vực 1", "household": "12 Hai Bà Trưng",
              "helped": [kinds[0]["code"]], "consent": True, "note": ""}

@@ -142,3 +142,20 @@ def test_a_one_stop_officer_gets_a_403_naming_who_uses_the_area(client, teams, c
     client.force_login(city.officer)
     r = client.get(reverse("backoffice:community"))
     assert r.status_code == 403
+
+
+def test_the_visit_app_shell_is_the_same_for_everyone_and_served_by_the_app(client, teams):
+    anonymous = client.get(reverse("backoffice:community_app"))
+    assert anonymous.status_code == 200
+    html = anonymous.content.decode()
+    assert 'id="visit-app"' in html and "Lưu lượt đến hộ" in html
+    assert "backoffice/community-app.js" in html and "http" not in html.split("<body")[0]
+    client.force_login(teams.member.user)
+    signed_in = client.get(reverse("backoffice:community_app")).content.decode()
+    # Kept by the service worker for offline use: it must not name whoever opened it.
+    assert "Trần Văn Năm" not in signed_in and "to.vien" not in signed_in
+    worker = client.get(reverse("backoffice:community_app_sw"))
+    assert worker["Content-Type"].startswith("application/javascript")
+    assert reverse("backoffice:community_app") in worker.content.decode()
+    manifest = client.get(reverse("backoffice:community_app_manifest")).json()
+    assert manifest["start_url"] == manifest["scope"] == reverse("backoffice:community_app")
