@@ -241,6 +241,13 @@ class Teams:
 def make_teams() -> Teams:
     """Two communes' committees, a team in Ninh Kiều (a leader and a member) and one in Cái
     Khế: the community app's test world."""
+    if not AdministrativeUnit.objects.filter(code="31135").exists():
+        # A transactional test that ran earlier emptied the tables the migrations seed.
+        from django.conf import settings
+
+        from onestop.agencies.services import units_import
+
+        units_import(province_code=settings.ONESTOP_PROVINCE_CODE)
     ninhkieu = AdministrativeUnit.objects.get(code="31135")
     caikhe = AdministrativeUnit.objects.get(code="31120")
     for number, unit in ((21, ninhkieu), (22, caikhe)):

@@ -65,7 +65,7 @@ def _strings() -> dict[str, str]:
         "state_pending": _("waiting"),
         "state_stored": _("sent"),
         "state_conflict": _("conflict"),
-        "state_refused": _("refused"),
+        "state_refused": _("refused by the server"),
         "resend_new": _("Send as a new visit"),
         "remove": _("Remove from this phone"),
         "no_team": _("Your account is in no team: ask your commune."),
