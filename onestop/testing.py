@@ -263,3 +263,27 @@ def make_teams() -> Teams:
         other_commune_member=team_member_add(
             team=other, user=make_user("to.caikhe", "Phạm Thị Sáu")),
     )
+
+
+def add_electronic_form(version: ProcedureVersion) -> list[Any]:
+    """Give `version` the demo's birth registration electronic form; its first document (the
+    declaration) is then filled in by the form."""
+    from onestop.catalog.models import DeclarationField
+    from onestop.demo.catalog import BIRTH_REGISTRATION_FORM
+
+    version.documents.filter(order=1).update(electronic_form=True)
+    return DeclarationField.objects.bulk_create(
+        DeclarationField(version=version, order=order, **spec.__dict__)
+        for order, spec in enumerate(BIRTH_REGISTRATION_FORM, start=1))
+
+
+# A filled birth registration form (fictitious demo people).
+BIRTH_DECLARATION = {
+    "requester_name": "Nguyễn Thị Hoa", "requester_id": "092187001001",
+    "requester_relation": "Mẹ", "child_name": "Trần Minh Khôi", "child_birth_date": "2025-11-20",
+    "child_sex": "Nam", "child_birth_place": "Bệnh viện Phụ sản thành phố Cần Thơ",
+    "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_home_town": "",
+    "mother_name": "Nguyễn Thị Hoa", "mother_birth_year": "1987", "mother_id": "092187001001",
+    "mother_residence": "Số 1, Phường Ninh Kiều, Cần Thơ", "father_name": "Trần Văn Nam",
+    "father_birth_year": "1985", "father_id": "", "father_residence": "",
+}

@@ -10,6 +10,7 @@ that does not exist.
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest
@@ -172,6 +173,22 @@ class FilingIn(InputSchema):
     address: str = ""
     # document_ids[i] is the required document that files[i] is for.
     document_ids: list[DbInt] = []
+    # The electronic form (GET /procedures/{code} `electronic_form`) as a JSON object of
+    # {key: value}, instead of a scan of the declaration; empty: no form.
+    declaration: str = ""
+
+
+def _declaration(text: str) -> dict[str, Any] | None:
+    if not text.strip():
+        return None
+    try:
+        value = json.loads(text[:100_000])
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        raise ValidationFailed(_("The declaration must be a JSON object of field keys and "
+                                 "values."))
+    return value
 
 
 def _files(files: list[UploadedFile], ids: list[int]) -> list[svc.SubmittedDocument]:
@@ -212,6 +229,7 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
                                 account=u),
         documents=_files(list(files or []), data.document_ids), note=data.note[:2000],
         handling_agency=_competent(version, data.competent_agency_code),
+        declaration=_declaration(data.declaration),
     )
     d = svc.dossier_submit_online(filing=filing)
     return 201, _detail(my_dossier(user=u, pk=d.pk))

@@ -52,6 +52,22 @@ class RequiredDocumentOut(Schema):
     originals: int
     copies: int
     optional: bool
+    # Filled in by the electronic form (POST /dossiers `declaration`) instead of a scan.
+    electronic_form: bool
+
+
+class DeclarationFieldOut(Schema):
+    """One field of the procedure's electronic form (tờ khai điện tử); POST /dossiers takes
+    the values in `declaration`, keyed by `key` (dates as YYYY-MM-DD)."""
+
+    key: str
+    section: str
+    label: str
+    kind: str
+    required: bool
+    help: str
+    choices: list[str]
+    prefill: str
 
 
 class FeeOut(Schema):
@@ -74,6 +90,7 @@ class ProcedureDetail(ProcedureItem):
     conditions: str
     fee_note: str
     documents: list[RequiredDocumentOut]
+    electronic_form: list[DeclarationFieldOut]
     fees: list[FeeOut]
     steps: list[StepOut]
     competent_agencies: list[str]
@@ -137,7 +154,13 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
         **_item(v), "version": v.number, "result": v.result_type, "legal_basis": v.legal_basis,
         "conditions": v.conditions, "fee_note": v.fee_note,
         "documents": [{"id": d.pk, "name": _name(d), "originals": d.originals, "copies": d.copies,
-                       "optional": d.optional} for d in v.documents.all()],
+                       "optional": d.optional, "electronic_form": d.electronic_form}
+                      for d in v.documents.all()],
+        "electronic_form": [
+            {"key": f.key, "section": _name(f, "section"), "label": _name(f, "label"),
+             "kind": f.kind, "required": f.required, "help": _name(f, "help_text"),
+             "choices": f.choice_list(),
+             "prefill": f.prefill} for f in v.declaration_fields.all()],
         "fees": [{"name": f.name, "amount": f.amount, "kind": f.kind, "note": f.note}
                  for f in v.fees.all()],
         "steps": [{"order": s.order, "name": _name(s), "allotment_days": s.allotment_days}

@@ -16,7 +16,15 @@ from onestop.agencies.selectors import agencies_with_role
 from onestop.core.errors import DomainError, ValidationFailed
 from onestop.core.uploads import FORMS, accept_upload
 
-from .models import Fee, Field, Procedure, ProcedureVersion, ProcessStep, RequiredDocument
+from .models import (
+    DeclarationField,
+    Fee,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    ProcessStep,
+    RequiredDocument,
+)
 from .services import procedure_version_copy, procedure_version_publish, process_problems
 
 
@@ -74,6 +82,15 @@ class ProcessStepInline(admin.TabularInline):
     extra = 0
 
 
+class DeclarationFieldInline(admin.StackedInline):
+    """The electronic form (tờ khai điện tử): its fields, in order, edited with the version."""
+
+    model = DeclarationField
+    extra = 0
+    fields = (("order", "key", "kind", "required"), ("section", "section_en"),
+              ("label", "label_en"), ("help_text", "help_text_en"), "choices", "prefill")
+
+
 @admin.register(ProcedureVersion)
 class ProcedureVersionAdmin(admin.ModelAdmin):
     list_display = ("procedure", "number", "name", "field", "state", "valid_from", "valid_to",
@@ -82,7 +99,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     search_fields = ("procedure__code", "name", "name_en")
     filter_horizontal = ("competent_agencies",)
     readonly_fields = ("state", "valid_from", "valid_to", "problems")
-    inlines = [RequiredDocumentInline, FeeInline, ProcessStepInline]
+    inlines = [RequiredDocumentInline, FeeInline, ProcessStepInline, DeclarationFieldInline]
     actions = ["publish_from_today", "new_draft_from"]
 
     @admin.display(description=_("Process check"))

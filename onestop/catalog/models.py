@@ -190,6 +190,13 @@ class RequiredDocument(models.Model):
     copies = models.PositiveSmallIntegerField(_("copies"), default=0)
     optional = models.BooleanField(_("optional"), default=False)
     template = models.FileField(_("template"), upload_to="templates/", blank=True)
+    # The declaration (tờ khai) a citizen filing online may fill in as the version's
+    # electronic form instead of uploading a scan: the filled form, printed to PDF, is
+    # filed as this document (onestop.dossiers.declaration).
+    electronic_form = models.BooleanField(
+        _("filled in as the electronic form"), default=False,
+        help_text=_("Tick for the declaration (tờ khai) whose fields the version's electronic "
+                    "form asks for: online filers fill them in instead of uploading a scan."))
 
     class Meta:
         ordering = ["version", "order", "id"]
@@ -274,3 +281,66 @@ class ProcessStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+class DeclarationField(models.Model):
+    """One field of a version's electronic form (tờ khai điện tử).
+
+    The declaration form (mẫu đơn, mẫu tờ khai) is a part of the procedure (Decree
+    63/2010/NĐ-CP Art. 8 cl. 2), so its fields are data of the version: a new version may
+    change them, and a dossier keeps the values it was filed with. The rules that check a
+    value are in onestop.dossiers.declaration, one per kind.
+    """
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("short text")
+        TEXTAREA = "textarea", _("long text")
+        DATE = "date", _("date")
+        PAST_DATE = "past_date", _("date, not after the filing day")
+        ID_NUMBER = "id_number", _("personal identification number")
+        NUMBER = "number", _("whole number")
+        CHOICE = "choice", _("one of a list")
+
+    class Prefill(models.TextChoices):
+        # What the signed-in account already knows (the citizen can still change it).
+        NONE = "", _("nothing")
+        FULL_NAME = "full_name", _("the account's full name")
+        ID_NUMBER = "cccd", _("the account's identification number")
+        PHONE = "phone", _("the account's phone")
+        EMAIL = "email", _("the account's e-mail")
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="declaration_fields",
+        verbose_name=_("procedure version"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    key = models.SlugField(_("key"), max_length=40,
+                           help_text=_("Stable name of the value in the stored declaration."))
+    section = models.CharField(_("section"), max_length=200, blank=True,
+                               help_text=_("Heading the field sits under, e.g. "
+                                           "'Người được đăng ký khai sinh'."))
+    section_en = models.CharField(_("section in English"), max_length=200, blank=True)
+    label = models.CharField(_("label"), max_length=200)
+    label_en = models.CharField(_("label in English"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    required = models.BooleanField(_("required"), default=True)
+    help_text = models.CharField(_("help"), max_length=300, blank=True)
+    help_text_en = models.CharField(_("help in English"), max_length=300, blank=True)
+    choices = models.TextField(_("choices"), blank=True,
+                               help_text=_("For 'one of a list': one choice per line."))
+    prefill = models.CharField(_("prefilled from"), max_length=10, choices=Prefill.choices,
+                               default=Prefill.NONE, blank=True)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        verbose_name = _("electronic form field")
+        verbose_name_plural = _("electronic form fields")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="declaration_field_key"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]

@@ -70,7 +70,8 @@ def procedure_version_publish(
 @transaction.atomic
 def procedure_version_copy(*, version: ProcedureVersion, actor: Any | None = None
                            ) -> ProcedureVersion:
-    """A new draft with everything of `version` (documents, fees, steps, agencies)."""
+    """A new draft with everything of `version` (documents, fees, steps, agencies, the
+    electronic form's fields)."""
     source = ProcedureVersion.objects.select_for_update().get(pk=version.pk)
     last = (
         ProcedureVersion.objects.filter(procedure_id=source.procedure_id)
@@ -83,7 +84,8 @@ def procedure_version_copy(*, version: ProcedureVersion, actor: Any | None = Non
     draft.valid_from = draft.valid_to = None
     draft.save()
     draft.competent_agencies.set(source.competent_agencies.all())
-    for related in (source.documents.all(), source.fees.all(), source.steps.all()):
+    for related in (source.documents.all(), source.fees.all(), source.steps.all(),
+                    source.declaration_fields.all()):
         for item in related:
             item.pk = None
             item.version = draft

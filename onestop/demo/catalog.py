@@ -397,3 +397,61 @@ def is_form(document_name: str) -> bool:
     """Documents that follow a printed form (tờ khai, đơn): the demo offers a template."""
     name = document_name.lower()
     return name.startswith(("tờ khai", "đơn", "phiếu", "bản khai"))
+
+
+@dataclass(frozen=True)
+class FormFieldSpec:
+    """One field of a demo electronic form (catalog.DeclarationField)."""
+
+    key: str
+    section: str
+    label: str
+    label_en: str
+    kind: str = "text"
+    required: bool = True
+    help_text: str = ""
+    choices: str = ""
+    prefill: str = ""
+
+
+_REQUESTER = "Người yêu cầu"
+_CHILD = "Người được đăng ký khai sinh"
+_MOTHER = "Mẹ"
+_FATHER = "Cha"
+# The birth registration declaration in fields (after the form "Tờ khai đăng ký khai sinh"
+# of the civil status rules; demo data: a city checks its own form against the Ministry of
+# Justice's current one before publishing). Filed online it replaces the scanned tờ khai.
+BIRTH_REGISTRATION_FORM: tuple[FormFieldSpec, ...] = (
+    FormFieldSpec("requester_name", _REQUESTER, "Họ, chữ đệm, tên", "Full name",
+                  prefill="full_name"),
+    FormFieldSpec("requester_id", _REQUESTER, "Số định danh cá nhân",
+                  "Personal identification number", kind="id_number", prefill="cccd"),
+    FormFieldSpec("requester_relation", _REQUESTER, "Quan hệ với người được khai sinh",
+                  "Relationship to the child", kind="choice", choices="Cha\nMẹ\nÔng\nBà\nKhác"),
+    FormFieldSpec("child_name", _CHILD, "Họ, chữ đệm, tên", "Full name"),
+    FormFieldSpec("child_birth_date", _CHILD, "Ngày, tháng, năm sinh", "Date of birth",
+                  kind="past_date"),
+    FormFieldSpec("child_sex", _CHILD, "Giới tính", "Sex", kind="choice", choices="Nam\nNữ"),
+    FormFieldSpec("child_birth_place", _CHILD, "Nơi sinh", "Place of birth",
+                  help_text="Tên cơ sở y tế, hoặc địa chỉ nơi sinh nếu sinh ngoài cơ sở y tế."),
+    FormFieldSpec("child_ethnicity", _CHILD, "Dân tộc", "Ethnic group", help_text="Ví dụ: Kinh."),
+    FormFieldSpec("child_nationality", _CHILD, "Quốc tịch", "Nationality",
+                  help_text="Ví dụ: Việt Nam."),
+    FormFieldSpec("child_home_town", _CHILD, "Quê quán", "Home town", required=False),
+    FormFieldSpec("mother_name", _MOTHER, "Họ, chữ đệm, tên", "Full name"),
+    FormFieldSpec("mother_birth_year", _MOTHER, "Năm sinh", "Year of birth", kind="number"),
+    FormFieldSpec("mother_id", _MOTHER, "Số định danh cá nhân",
+                  "Personal identification number", kind="id_number", required=False),
+    FormFieldSpec("mother_residence", _MOTHER, "Nơi cư trú", "Residence"),
+    FormFieldSpec("father_name", _FATHER, "Họ, chữ đệm, tên", "Full name", required=False,
+                  help_text="Để trống nếu chưa xác định được cha."),
+    FormFieldSpec("father_birth_year", _FATHER, "Năm sinh", "Year of birth", kind="number",
+                  required=False),
+    FormFieldSpec("father_id", _FATHER, "Số định danh cá nhân",
+                  "Personal identification number", kind="id_number", required=False),
+    FormFieldSpec("father_residence", _FATHER, "Nơi cư trú", "Residence", required=False),
+)
+# procedure code -> its electronic form; the version's "Tờ khai …" document is filled in by it.
+ELECTRONIC_FORMS: dict[str, tuple[FormFieldSpec, ...]] = {"1.001193": BIRTH_REGISTRATION_FORM}
+SECTIONS_EN = {_REQUESTER: "Person making the request", _CHILD: "Child being registered",
+               _MOTHER: "Mother", _FATHER: "Father"}

@@ -152,3 +152,66 @@ class SupplementNoteForm(forms.Form):
     note = forms.CharField(label=_("Message to the officer (optional)"), required=False,
                            max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+def _in_language(vi: str, en: str) -> str:
+    from django.utils.translation import get_language
+
+    return en if en and (get_language() or "vi").startswith("en") else vi
+
+
+class DeclarationForm(forms.Form):
+    """The procedure's electronic form (tờ khai điện tử), built from the version's fields.
+
+    Only the shape is built here; every value is checked by
+    onestop.dossiers.declaration.declaration_check, the rule the filing service applies too.
+    """
+
+    def __init__(self, *args: Any, fields: Sequence[Any], today: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from onestop.catalog.models import DeclarationField
+
+        Kind = DeclarationField.Kind
+        self.declaration_fields = list(fields)
+        self.today = today
+        for f in self.declaration_fields:
+            attrs: dict[str, str] = {"autocomplete": "off"}
+            widget: forms.Widget
+            if f.kind == Kind.TEXTAREA:
+                widget = forms.Textarea(attrs={"rows": 3})
+            elif f.kind in (Kind.DATE, Kind.PAST_DATE):
+                widget = forms.DateInput(attrs={**attrs, "type": "date"}, format="%Y-%m-%d")
+            elif f.kind in (Kind.ID_NUMBER, Kind.NUMBER):
+                widget = forms.TextInput(attrs={**attrs, "inputmode": "numeric"})
+            elif f.kind == Kind.CHOICE:
+                widget = forms.Select(choices=[("", "—"), *((c, c) for c in f.choice_list())])
+            else:
+                widget = forms.TextInput(attrs=attrs)
+            field = forms.CharField(label=_in_language(f.label, f.label_en), required=f.required,
+                                    widget=widget, max_length=2000,
+                                    help_text=_in_language(f.help_text, f.help_text_en))
+            field.section = _in_language(f.section, f.section_en)  # type: ignore[attr-defined]
+            self.fields[f.key] = field
+
+    def sections(self) -> list[tuple[str, list[Any]]]:
+        """[(heading, [bound fields])] in order, for the template's fieldsets."""
+        out: list[tuple[str, list[Any]]] = []
+        for name in self.fields:
+            bound = self[name]
+            heading = cast(Any, self.fields[name]).section
+            if out and out[-1][0] == heading:
+                out[-1][1].append(bound)
+            else:
+                out.append((heading, [bound]))
+        return out
+
+    def clean(self) -> dict[str, Any]:
+        from onestop.dossiers.declaration import declaration_check
+
+        data = {f.key: self.data.get(self.add_prefix(f.key), "") for f in self.declaration_fields}
+        checked = declaration_check(self.declaration_fields, data, today=self.today)
+        for key, message in checked.errors.items():
+            if key not in self.errors:
+                self.add_error(key, message)
+        self.declaration = checked.values
+        return self.cleaned_data

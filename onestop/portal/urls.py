@@ -36,6 +36,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/mau/<int:document_id>/", catalog.blank_form, name="blank_form"),
     # File online
     path("nop-ho-so/<str:code>/", filing.applicant, name="file"),
+    path("nop-ho-so/<str:code>/to-khai/", filing.declaration, name="file_declaration"),
     path("nop-ho-so/<str:code>/giay-to/", filing.documents, name="file_documents"),
     path("nop-ho-so/<str:code>/xem-lai/", filing.review, name="file_review"),
     # Track

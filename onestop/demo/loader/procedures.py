@@ -8,6 +8,7 @@ from decimal import Decimal
 from onestop.accounts.models import User
 from onestop.agencies.models import Agency
 from onestop.catalog.models import (
+    DeclarationField,
     Fee,
     Field,
     Procedure,
@@ -50,14 +51,19 @@ def _build_catalog(
         competent = (list(committees.values()) if spec.handler == "commune"
                      else [departments[spec.handler]])
         version.competent_agencies.add(*competent)
+        form = data.ELECTRONIC_FORMS.get(spec.code, ())
         for order, (name, originals, copies, optional) in enumerate(spec.documents, start=1):
             document = RequiredDocument.objects.create(
                 version=version, order=order, name=name, originals=originals, copies=copies,
-                optional=optional)
+                optional=optional,
+                electronic_form=bool(form) and name.lower().startswith("tờ khai"))
             if data.is_form(name):
                 # A blank form to download from the procedure page (demo data).
                 blank = demo_file(f"Mẫu: {name}", spec.name)
                 document.template.save(str(blank.name), blank, save=True)
+        DeclarationField.objects.bulk_create(
+            DeclarationField(version=version, order=order, section_en=data.SECTIONS_EN.get(
+                f.section, ""), **f.__dict__) for order, f in enumerate(form, start=1))
         for name, amount, kind in spec.fees:
             # A "Phí …" is a charge, a "Lệ phí …" an administrative fee (Law 97/2015/QH13).
             Fee.objects.create(version=version, name=name, amount=amount, kind=kind,

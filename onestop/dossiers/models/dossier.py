@@ -71,6 +71,9 @@ class Dossier(models.Model):
         related_name="+", verbose_name=_("filed by officer"),
     )
     note = models.TextField(_("note"), blank=True)
+    # The electronic form's values as filed ({field key: text}, dates as YYYY-MM-DD), empty
+    # when the declaration was uploaded as a scan (onestop.dossiers.declaration).
+    declaration = models.JSONField(_("electronic declaration"), default=dict, blank=True)
     result_delivery = models.CharField(_("result delivered"), max_length=8,
                                        choices=ResultDelivery.choices,
                                        default=ResultDelivery.COUNTER)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from onestop.core.sequences import next_in_sequence
 from onestop.core.text import fold
 from onestop.core.uploads import accept_upload
 
+from ..declaration import declaration_clean, form_document_ids
 from ..models import (
     ApplicantKind,
     Channel,
@@ -104,6 +106,9 @@ class Filing:
     note: str = ""
     # "Đăng ký nhận kết quả tại" (form 01): the counter, or the public postal service.
     result_delivery: str = ResultDelivery.COUNTER
+    # The version's electronic form (tờ khai điện tử) as filled in, {field key: value}; None
+    # when the declaration is uploaded as a scan like any other document.
+    declaration: Mapping[str, Any] | None = None
 
 
 def next_dossier_code(*, agency: Agency, day: datetime.date) -> str:
@@ -116,7 +121,9 @@ def next_dossier_code(*, agency: Agency, day: datetime.date) -> str:
     return f"{agency.code}-{day:%y%m%d}-{last:04d}"
 
 
-def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: bool) -> Agency:
+def _validate_filing(filing: Filing, *, on: datetime.date,
+                     require_complete: bool) -> tuple[Agency, dict[str, str]]:
+    """The competent agency and the cleaned electronic declaration ({} without one)."""
     version = filing.procedure_version
     if not version.is_valid_on(on):
         raise ValidationFailed(_("This procedure is not in force on %(day)s."), day=on.isoformat())
@@ -128,15 +135,21 @@ def _validate_filing(filing: Filing, *, on: datetime.date, require_complete: boo
                                     chosen=filing.handling_agency,
                                     applicant_unit_code=a.unit_code)
     check_documents_belong(version, filing.documents)
+    declaration: dict[str, str] = {}
+    if filing.declaration is not None:
+        # Every field checked at once; the filled form stands for the declaration document.
+        declaration = declaration_clean(version, filing.declaration, today=on)
     if require_complete:
         given = [d.required_document_id for d in filing.documents if d.originals or d.copies
                  or d.file]
+        if declaration:
+            given += form_document_ids(version)
         missing = [doc.name for doc in missing_documents(version, given)]
         if missing:
             raise ValidationFailed(
                 _("The dossier is incomplete; missing: %(docs)s."), docs="; ".join(missing)
             )
-    return handling
+    return handling, declaration
 
 
 def missing_documents(version: ProcedureVersion,
@@ -171,7 +184,8 @@ def accepted_documents(documents: Sequence[SubmittedDocument]) -> list[Submitted
 
 
 def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any | None,
-            at: datetime.datetime, handling: Agency, receive: bool) -> Dossier:
+            at: datetime.datetime, handling: Agency, receive: bool,
+            declaration: dict[str, str] | None = None) -> Dossier:
     """Insert the dossier with its documents (and, when `receive`, its code and plan)."""
     a = _validate_applicant(filing.applicant)
     documents = accepted_documents(filing.documents)
@@ -184,6 +198,7 @@ def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any |
         applicant_kind=a.kind, applicant_tax_code=a.tax_code,
         applicant_representative=a.representative, filer_name=a.filer_name,
         filer_id_number=a.filer_id_number, authorisation=a.authorisation,
+        declaration=declaration or {},
     )
     steps = _plan_receipt(dossier, at=at) if receive else []
     dossier.save(force_insert=True)
@@ -198,9 +213,25 @@ def _create(filing: Filing, *, channel: Channel, status: Status, filed_by: Any |
         )
         for doc in documents if doc.originals or doc.copies or doc.file
     ])
+    if declaration:
+        _file_declaration(dossier, declaration, by=filed_by or a.account, at=at)
     if steps:
         _save_steps(dossier, steps)
     return dossier
+
+
+def _file_declaration(dossier: Dossier, values: dict[str, str], *, by: Any | None,
+                      at: datetime.datetime) -> None:
+    """The filled electronic form, printed to PDF, filed as the declaration document(s)."""
+    from ..pdf.declaration import render_declaration
+
+    pdf = render_declaration(dossier, values)
+    known = {d.id: d for d in _required_documents(dossier.procedure_version)}
+    for doc_id in form_document_ids(dossier.procedure_version):
+        DossierDocument.objects.create(
+            dossier=dossier, required_document=known[doc_id],
+            kind=DossierDocument.Kind.SUBMITTED, name=known[doc_id].name,
+            file=ContentFile(pdf, name="to-khai-dien-tu.pdf"), uploaded_by=by, uploaded_at=at)
 
 
 def _required_documents(version: ProcedureVersion) -> list[RequiredDocument]:
@@ -261,11 +292,12 @@ def dossier_submit_online(
 ) -> Dossier:
     """A citizen files online: status 1, no code yet (it is given at receipt)."""
     at = now_or(at)
-    handling = _validate_filing(filing, on=timezone.localtime(at).date(), require_complete=True)
+    handling, declaration = _validate_filing(filing, on=timezone.localtime(at).date(),
+                                             require_complete=True)
     if filing.procedure_version.online_level == ProcedureVersion.OnlineLevel.NONE:
         raise ValidationFailed(_("This procedure cannot be filed online."))
     dossier = _create(filing, channel=Channel.ONLINE, status=Status.SUBMITTED, filed_by=None,
-                      at=at, handling=handling, receive=False)
+                      at=at, handling=handling, receive=False, declaration=declaration)
     record(dossier=dossier, action=Action.SUBMIT_ONLINE, actor=filing.applicant.account,
            from_status=None, fields=["status"], at=at)
     return dossier
@@ -278,7 +310,8 @@ def dossier_intake_at_counter(
 ) -> Dossier:
     """An officer receives a complete paper dossier (or files on a citizen's behalf)."""
     at = now_or(at)
-    handling = _validate_filing(filing, on=timezone.localtime(at).date(), require_complete=True)
+    handling, declaration = _validate_filing(filing, on=timezone.localtime(at).date(),
+                                             require_complete=True)
     probe = Dossier(receiving_agency=filing.receiving_agency, handling_agency=handling)
     try:
         authorize(action=Action.INTAKE, dossier=probe, user=officer)
@@ -286,7 +319,7 @@ def dossier_intake_at_counter(
         raise NotAllowed(_("Only a one-stop officer of %(centre)s can receive here."),
                          centre=filing.receiving_agency.name) from exc
     dossier = _create(filing, channel=channel, status=Status.RECEIVED, filed_by=officer, at=at,
-                      handling=handling, receive=True)
+                      handling=handling, receive=True, declaration=declaration)
     record(dossier=dossier, action=Action.INTAKE, actor=officer, from_status=None,
            fields=["current_step"], at=at,
            data={"code": dossier.code, "appointment": dossier.appointment_at})

@@ -1,8 +1,10 @@
-"""Online filing, step by step: (1) applicant and centre, (2) documents, (3) review and submit.
+"""Online filing, step by step: (1) applicant and centre, (2) the electronic form (tờ khai
+điện tử) when the procedure has one, (3) documents, (4) review and submit.
 
 Works without JavaScript: each step is a plain form posting to itself, then a redirect to
 the next step (POST/redirect/GET). What the citizen typed and the files already accepted are
-kept in the draft (onestop.portal.staging) between steps and after any refusal.
+kept in the draft (onestop.portal.staging, saved for the account) between steps, after any
+refusal and until the citizen comes back.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from typing import Any, cast
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from onestop.accounts.decorators import citizen_required
 from onestop.accounts.models import User
@@ -22,10 +26,11 @@ from onestop.catalog.models import ProcedureVersion, RequiredDocument
 from onestop.core.errors import DomainError
 from onestop.core.uploads import max_bytes, max_files
 from onestop.dossiers import services as svc
+from onestop.dossiers.declaration import fields_of, form_document_ids, sections
 from onestop.dossiers.routing import competent_routing
 from onestop.dossiers.services.intake import missing_documents
 
-from ..forms import ApplicantForm
+from ..forms import ApplicantForm, DeclarationForm
 from ..staging import Draft, StagedFile, stage_uploads
 
 
@@ -39,12 +44,36 @@ def _version(code: str) -> ProcedureVersion:
     return version
 
 
-def _context(version: ProcedureVersion, step: int, **extra: Any) -> dict[str, Any]:
-    return {"version": version, "step": step, "step_count": 3, "nav": "file", **extra}
+STEP_LABELS = {"applicant": gettext_lazy("Applicant"),
+               "declaration": gettext_lazy("Electronic form"),
+               "documents": gettext_lazy("Documents"), "review": gettext_lazy("Review and send")}
+
+
+def _steps(version: ProcedureVersion) -> list[str]:
+    with_form = bool(fields_of(version))
+    return ["applicant", *(["declaration"] if with_form else []), "documents", "review"]
+
+
+def _context(version: ProcedureVersion, name: str, **extra: Any) -> dict[str, Any]:
+    names = _steps(version)
+    step = names.index(name) + 1
+    steps = [{"number": i, "label": STEP_LABELS[n], "current": i == step, "done": i < step}
+             for i, n in enumerate(names, start=1)]
+    return {"version": version, "step": step, "step_count": len(names), "steps": steps,
+            "nav": "file", **extra}
+
+
+def _by_form(version: ProcedureVersion, draft: Draft) -> list[int]:
+    """The documents the filled electronic form stands for (none until it is filled)."""
+    return form_document_ids(version) if draft.declaration is not None else []
 
 
 def _missing(version: ProcedureVersion, draft: Draft) -> list[RequiredDocument]:
-    return missing_documents(version, draft.uploaded_document_ids())
+    return missing_documents(version, draft.uploaded_document_ids() + _by_form(version, draft))
+
+
+def _form_pending(version: ProcedureVersion, draft: Draft) -> bool:
+    return bool(fields_of(version)) and draft.declaration is None
 
 
 @citizen_required
@@ -62,8 +91,36 @@ def applicant(request: HttpRequest, code: str) -> HttpResponse:
                          competent=_competent_choices(version))
     if request.method == "POST" and form.is_valid():
         draft.set_applicant(form.cleaned_data)
+        return redirect("portal:file_declaration" if fields_of(version)
+                        else "portal:file_documents", code=code)
+    return render(request, "portal/filing_applicant.html",
+                  _context(version, "applicant", form=form),
+                  status=400 if form.errors else 200)
+
+
+_PREFILL = {"full_name": "full_name", "cccd": "cccd", "phone": "phone", "email": "email"}
+
+
+@citizen_required
+def declaration(request: HttpRequest, code: str) -> HttpResponse:
+    """The electronic form: the declaration's fields, prefilled from the account."""
+    version = _version(code)
+    fields = fields_of(version)
+    if not fields:
         return redirect("portal:file_documents", code=code)
-    return render(request, "portal/filing_applicant.html", _context(version, 1, form=form),
+    draft = Draft(request, version)
+    if draft.applicant is None:
+        return redirect("portal:file", code=code)
+    user = cast(User, request.user)
+    initial = draft.declaration or {
+        f.key: getattr(user, _PREFILL[f.prefill], "") for f in fields if f.prefill in _PREFILL}
+    form = DeclarationForm(request.POST or None, initial=initial, fields=fields,
+                           today=timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        draft.set_declaration(form.declaration)
+        return redirect("portal:file_documents", code=code)
+    return render(request, "portal/filing_declaration.html",
+                  _context(version, "declaration", form=form),
                   status=400 if form.errors else 200)
 
 
@@ -73,7 +130,10 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
     draft = Draft(request, version)
     if draft.applicant is None:
         return redirect("portal:file", code=code)
+    if _form_pending(version, draft):
+        return redirect("portal:file_declaration", code=code)
     docs = list(version.documents.all())
+    by_form = set(_by_form(version, draft))
     refused: dict[int, list[str]] = {}
     repeated: list[str] = []
     problem = ""
@@ -81,7 +141,8 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
         if request.POST.get("remove"):
             draft.remove(request.POST["remove"])
             return redirect("portal:file_documents", code=code)
-        uploads = {d.pk: request.FILES.getlist(f"doc-{d.pk}") for d in docs}
+        uploads = {d.pk: request.FILES.getlist(f"doc-{d.pk}") for d in docs
+                   if d.pk not in by_form}
         staging = stage_uploads(draft=draft, uploads={k: v for k, v in uploads.items() if v})
         refused, repeated = staging.refused, staging.repeated
         missing = _missing(version, draft)
@@ -90,10 +151,11 @@ def documents(request: HttpRequest, code: str) -> HttpResponse:
         if missing and not refused:
             problem = _("Add a file for every required document: %(docs)s.") % {
                 "docs": "; ".join(d.name for d in missing)}
-    slots = [{"document": d, "files": draft.files_for(d.pk), "errors": refused.get(d.pk, [])}
-             for d in docs]
+    slots = [{"document": d, "files": draft.files_for(d.pk), "errors": refused.get(d.pk, []),
+              "by_form": d.pk in by_form} for d in docs]
     return render(request, "portal/filing_documents.html", _context(
-        version, 2, slots=slots, refused=bool(refused), problem=problem, repeated=repeated,
+        version, "documents", slots=slots, refused=bool(refused), problem=problem,
+        repeated=repeated,
         max_bytes=max_bytes(), max_files=max_files(), file_count=draft.count(),
     ), status=400 if (refused or problem) else 200)
 
@@ -119,6 +181,8 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
     docs = list(version.documents.all())
     if draft.applicant is None:
         return redirect("portal:file", code=code)
+    if _form_pending(version, draft):
+        return redirect("portal:file_declaration", code=code)
     if _missing(version, draft):
         return redirect("portal:file_documents", code=code)
     a = draft.applicant
@@ -135,7 +199,8 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
             with draft.submitted_documents([d.pk for d in docs]) as submitted:
                 dossier = svc.dossier_submit_online(filing=svc.Filing(
                     procedure_version=version, receiving_agency=centre, applicant=applicant_,
-                    documents=submitted, handling_agency=_competent(version, a)))
+                    documents=submitted, handling_agency=_competent(version, a),
+                    declaration=draft.declaration))
         except DomainError as exc:
             # Nothing is lost: the draft and its files stay for another try.
             error = str(exc)
@@ -146,7 +211,10 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("portal:my_dossier", pk=dossier.pk)
     files: list[tuple[RequiredDocument, list[StagedFile]]] = [
         (d, draft.files_for(d.pk)) for d in docs]
+    declared = (sections(fields_of(version), draft.declaration)
+                if draft.declaration is not None else [])
     return render(request, "portal/filing_review.html", _context(
-        version, 3, applicant=a, centre=centre, files=files, error=error,
-        competent=_competent(version, a),
+        version, "review", applicant=a, centre=centre, files=files, error=error,
+        competent=_competent(version, a), declared=declared,
+        by_form=set(_by_form(version, draft)),
     ), status=400 if error else 200)
