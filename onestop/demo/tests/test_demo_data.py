@@ -118,3 +118,14 @@ def test_every_returned_demo_dossier_has_a_signed_result_the_citizens_too():
     assert report.ok and report.signatures[0].demo  # a DEMO certificate, and says so
     assert SignedDocument.objects.filter(kind="apology").exists()
     assert audit_verify().ok
+
+
+def test_the_demo_birth_registration_has_an_electronic_form_standing_for_its_declaration():
+    from onestop.catalog.selectors import procedure_page
+
+    demo_load(size=10, now=NOW)
+    version = procedure_page(code="1.001193", on=NOW.date())
+    keys = list(version.declaration_fields.values_list("key", flat=True))
+    assert {"child_name", "child_birth_date", "mother_name"} <= set(keys)
+    assert [d.name for d in version.documents.all() if d.electronic_form] == [
+        "Tờ khai đăng ký khai sinh"]
