@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -167,3 +168,82 @@ def hamlet_coverage(*, commune: AdministrativeUnit) -> list[HamletRow]:
             .order_by("hamlet"))
     return [HamletRow(hamlet=r["hamlet"], households_visited=r["households"],
                       visits=r["visits"]) for r in rows]
+
+
+# --------------------------------------------------------------------------- DTI feed
+
+
+@dataclass(frozen=True)
+class DigitalSociety:
+    """What the visits say about the digital-society indicators of the DTI, per household.
+
+    The DTI (Decision 922/QĐ-BTTTT) counts adults with an e-ID, with a cashless account and
+    using online public services; the visits know households, not adults, so each share is
+    households helped with that kind (at least once, up to `until`) over households
+    registered: a lower bound, labelled as such in its provenance.
+    """
+
+    until: datetime.datetime
+    households_registered: int
+    households_reached: int
+    with_eid: int
+    with_cashless: int
+    with_online_services: int
+
+    def share(self, count: int) -> Decimal:
+        if not self.households_registered:
+            return Decimal(0)
+        return min(Decimal(1), Decimal(count) / Decimal(self.households_registered))
+
+    @property
+    def value(self) -> Decimal:
+        """The mean of the three shares, 0–1 (six decimals, as the DTI publishes)."""
+        total = (self.share(self.with_eid) + self.share(self.with_cashless)
+                 + self.share(self.with_online_services))
+        return (total / 3).quantize(Decimal("0.000001"), ROUND_HALF_UP)
+
+    def provenance(self) -> str:
+        def part(name: str, count: int) -> str:
+            whole = self.households_registered
+            return f"{name} {count}/{whole} ({percent(count, whole)} %)"
+
+        return (f"community visits up to {self.until.date().isoformat()}: households helped "
+                f"with {part('e-ID (VNeID)', self.with_eid)}, "
+                f"{part('a cashless account', self.with_cashless)}, "
+                f"{part('online filing', self.with_online_services)}; value = mean of the "
+                f"three shares; {self.households_reached} households reached. Households, "
+                f"not adults: a lower bound until the national figures are entered.")
+
+
+EID_KINDS = frozenset({HelpKind.VNEID, HelpKind.VNEID_LEVEL2})
+
+
+def digital_society(*, communes: list[AdministrativeUnit] | None,
+                    until: datetime.datetime) -> DigitalSociety | None:
+    """The digital-society figures of some communes (None: every commune) from the visits
+    made before `until`; None when none of them has a registered household count."""
+    registered_rows = CommuneHouseholds.objects.all()
+    visits = Visit.objects.filter(visited_at__lt=until)
+    if communes is not None:
+        registered_rows = registered_rows.filter(commune__in=communes)
+        visits = visits.filter(commune__in=communes)
+    registered = sum(registered_rows.values_list("registered", flat=True))
+    if not registered:
+        return None
+    reached: set[tuple[str, str]] = set()
+    eid: set[tuple[str, str]] = set()
+    cashless: set[tuple[str, str]] = set()
+    online: set[tuple[str, str]] = set()
+    for commune_id, key, codes in visits.values_list("commune_id", "household_key",
+                                                     "helped").iterator(chunk_size=2000):
+        household = (commune_id, key)
+        reached.add(household)
+        if EID_KINDS & set(codes):
+            eid.add(household)
+        if HelpKind.CASHLESS in codes:
+            cashless.add(household)
+        if HelpKind.ONLINE_FILING in codes:
+            online.add(household)
+    return DigitalSociety(until=until, households_registered=registered,
+                          households_reached=len(reached), with_eid=len(eid),
+                          with_cashless=len(cashless), with_online_services=len(online))

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
@@ -233,6 +234,49 @@ def dti_fill_computed(*, year: int, framework_code: str | None = None,
                       "provenance": f"service index {card.framework.code} "
                                     f"{period.start}..{period.end}: {card.score}/100",
                       "updated_at": timezone.now()})
+        filled += 1
+    return filled + dti_fill_digital_society(year=year, framework_code=framework_code,
+                                             today=today)
+
+
+SOCIETY_SUBINDEX = "digital_society"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@transaction.atomic
+def dti_fill_digital_society(*, year: int, framework_code: str | None = None,
+                             today: datetime.date | None = None) -> int:
+    """Fill the digital-society value of the city (every commune) and of units linked to a
+    commune's agency from the community teams' visits up to the end of the year (or today),
+    where nobody entered or imported one. The provenance names the figures behind it."""
+    from onestop.community.selectors import digital_society
+
+    fw = _framework(framework_code)
+    sub = fw.subindices.filter(code=SOCIETY_SUBINDEX).first()
+    if sub is None:
+        return 0
+    today = today or timezone.localdate()
+    end = min(datetime.date(year, 12, 31), today)
+    if end < datetime.date(year, 1, 1):
+        return 0
+    until = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time(),
+                                      tzinfo=VN)
+    filled = 0
+    units = (DtiUnit.objects.filter(is_city=True)
+             | DtiUnit.objects.filter(agency__unit__isnull=False)).select_related("agency")
+    for unit in units:
+        existing = DtiValue.objects.filter(unit=unit, subindex=sub, year=year).first()
+        if existing is not None and existing.source != DtiValue.Source.COMPUTED:
+            continue
+        commune = None if unit.is_city or unit.agency is None else unit.agency.unit
+        communes = None if commune is None else [commune]
+        figures = digital_society(communes=communes, until=until)
+        if figures is None:
+            continue
+        DtiValue.objects.update_or_create(
+            unit=unit, subindex=sub, year=year,
+            defaults={"value": figures.value, "source": DtiValue.Source.COMPUTED,
+                      "provenance": figures.provenance(), "updated_at": timezone.now()})
         filled += 1
     return filled
 

@@ -2,6 +2,7 @@
 services in the last 60 days, labelled demo data."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -13,6 +14,7 @@ from onestop.core.audit import audit_verify
 from onestop.core.models import AuditEvent
 from onestop.demo import catalog as data
 from onestop.demo.loader import demo_load
+from onestop.scorecard.models import DtiValue
 from onestop.testing import vn
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # loads a demo city
@@ -42,3 +44,9 @@ def test_each_demo_commune_has_teams_a_team_account_and_past_visits_made_through
     assert all(v.dossier.submitted_at < v.visited_at for v in linked)
     assert all(v.dossier.receiving_agency.unit_id == v.commune_id for v in linked)
     assert audit_verify().ok
+    # The DTI's digital-society values of the demo come from these visits.
+    society = DtiValue.objects.filter(subindex__code="digital_society", year=2026)
+    city = society.get(unit__is_city=True)
+    assert city.source == DtiValue.Source.COMPUTED and "community visits" in city.provenance
+    assert Decimal(0) < city.value < Decimal(1)
+    assert society.filter(unit__agency__unit__isnull=False).count() == len(data.COMMUNES)

@@ -97,6 +97,19 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
             units={c.slug: units[c.unit_code] for c in data.COMMUNES},
             streets={c.slug: c.street for c in data.COMMUNES},
             password=users["admin"].password, now=now, rng=rng)
+        # The DTI's digital-society value of the city and of each demo commune, computed from
+        # those visits (scorecard.services.dti_fill_digital_society, provenance included).
+        from onestop.scorecard.models import DtiUnit
+        from onestop.scorecard.services import dti_fill_digital_society
+
+        DtiUnit.objects.get_or_create(code="can-tho", defaults={
+            "name": "Thành phố Cần Thơ", "is_city": True})
+        for c in data.COMMUNES:
+            DtiUnit.objects.get_or_create(code=f"can-tho-{c.slug}", defaults={
+                "name": units[c.unit_code].name, "kind": DtiUnit.Kind.CITY_UNIT,
+                "agency": committees[c.slug]})
+        dti_fill_digital_society(year=timezone.localdate(now).year,
+                                 today=timezone.localdate(now))
     demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
     statuses = Counter(demo.values_list("status", flat=True))
     return DemoResult(
