@@ -38,6 +38,9 @@ AREAS: dict[str, frozenset[str]] = {
     # Community digital teams: members see their teams, a commune's leaders and admins its
     # teams, the city's leaders and admins (the digital-transformation office) every commune.
     "community": frozenset({Role.COMMUNITY, Role.LEADER, Role.ADMIN}),
+    # The city guide: the tourism office's staff review suggestions, producers and citizens'
+    # traffic reports, publish places and keep the traffic sources' keys.
+    "guide": frozenset({Role.TOURISM}),
 }
 
 

@@ -10,6 +10,7 @@ from .views import (
     community_app,
     dossiers,
     feedback,
+    guide,
     intake,
     markets,
     notifications,
@@ -61,6 +62,12 @@ urlpatterns = [
     path("markets/<int:pk>/", markets.market_detail, name="market"),
     path("markets/<int:pk>/totals.csv", markets.market_csv, name="market_csv"),
     path("markets/<int:pk>/qr.pdf", markets.market_qr_sheet, name="market_qr_sheet"),
+    # The city guide (issue 20): reviews, places, traffic sources
+    path("cam-nang/", guide.review, name="guide"),
+    path("cam-nang/<slug:kind>/<int:pk>/", guide.review_act, name="guide_act"),
+    path("cam-nang/dia-diem/", guide.place_list, name="guide_places"),
+    path("cam-nang/dia-diem/<int:pk>/trang-thai/", guide.place_state, name="guide_place_state"),
+    path("cam-nang/nguon-tin/", guide.sources, name="guide_sources"),
     # Community digital teams (issue 12)
     path("community/", community.overview, name="community"),
     path("community/c/<str:code>/", community.commune, name="community_commune"),

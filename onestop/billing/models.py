@@ -23,6 +23,11 @@ class Biller(models.Model):
         WATER = "water", _("water")
         SCHOOL = "school", _("school")
         HOSPITAL = "hospital", _("hospital")
+        # The tax authority collecting taxes through the hub (onestop.guide's tax page): the
+        # citizen pays by the identifier of the amount due (mã định danh khoản phải nộp) from
+        # the tax notice, which stands as the bill's customer code. Declaring tax stays with
+        # the national e-tax system.
+        TAX = "tax", _("tax authority (amount due)")
 
     code = models.SlugField(_("code"), max_length=30, unique=True)
     name = models.CharField(_("name"), max_length=200)

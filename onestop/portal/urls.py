@@ -14,6 +14,7 @@ from .views import (
     eid,
     feedback,
     filing,
+    guide,
     help,
     lookup,
     notifications,
@@ -62,6 +63,19 @@ urlpatterns = [
     # Bills
     path("hoa-don/", bills.lookup, name="bills"),
     path("hoa-don/<int:pk>/thanh-toan/", bills.pay, name="bill_pay"),
+    # The city guide: places, OCOP products, traffic, tax
+    path("cam-nang/", guide.guide_home, name="guide"),
+    path("dia-diem/", guide.places, name="places"),
+    path("dia-diem/ban-do/", guide.places_map, name="places_map"),
+    re_path(r"^dia-diem/xuat\.(?P<fmt>geojson|csv)$", guide.places_export, name="places_export"),
+    path("dia-diem/<int:pk>/", guide.place, name="place"),
+    path("dia-diem/<int:pk>/de-nghi-sua/", guide.place_suggest, name="place_suggest"),
+    path("ocop/", guide.ocop, name="ocop"),
+    re_path(r"^ocop/feed\.(?P<fmt>json|csv)$", guide.ocop_feed, name="ocop_feed"),
+    path("ocop/<int:pk>/", guide.ocop_product, name="ocop_product"),
+    path("giao-thong/", guide.traffic, name="traffic"),
+    path("giao-thong/bao-tin/", guide.traffic_report, name="traffic_report"),
+    path("thue/", guide.tax, name="tax"),
     # Transparency: the service index, public
     path("minh-bach/", transparency.transparency, name="transparency"),
     re_path(r"^minh-bach/so-lieu\.(?P<fmt>csv|xlsx)$", transparency.transparency_export,

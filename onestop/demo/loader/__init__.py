@@ -110,6 +110,12 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
                 "agency": committees[c.slug]})
         dti_fill_digital_society(year=timezone.localdate(now).year,
                                  today=timezone.localdate(now))
+        # The city guide (issue 20): landmarks, OCOP products, traffic, the tax biller.
+        from onestop.accounts.models import User
+        from onestop.guide.demo import load_demo_guide
+
+        load_demo_guide(password=users["admin"].password, now=now, collecting_agency=centre,
+                        user_model=User)
     demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
     statuses = Counter(demo.values_list("status", flat=True))
     return DemoResult(

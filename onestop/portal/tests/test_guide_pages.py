@@ -1,0 +1,120 @@
+"""The city guide's pages: search, nearby, map without tiles, OCOP pages and feeds, traffic
+(stale is never current), a citizen's report, the tax page."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+
+import pytest
+from django.utils import timezone
+
+from onestop.guide.models import CitizenReport, PlaceSuggestion
+from onestop.guide.services.places import place_create
+from onestop.guide.services.traffic import traffic_report_ingest
+from onestop.guide.tests.conftest import (  # noqa: F401
+    guide,
+    image_upload,
+    make_guide_data,
+    place_data,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data(db):
+    return make_guide_data()
+
+
+def test_search_is_accent_blind_and_nearby_names_the_distance(client, data):
+    r = client.get("/dia-diem/", {"q": "BEN NINH KIEU"})
+    assert r.status_code == 200 and "Bến Ninh Kiều" in r.content.decode()
+    r = client.get("/dia-diem/", {"lat": "10.0340", "lon": "105.7880", "radius_m": "500"})
+    assert re.search(r"\d+ m", r.content.decode())
+
+
+def test_a_point_outside_the_province_is_a_400_with_the_reason(client, data):
+    r = client.get("/dia-diem/", {"lat": "21.03", "lon": "105.85"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400
+
+
+def test_the_map_page_loads_leaflet_from_this_site_and_lists_the_places(client, data):
+    r = client.get("/dia-diem/ban-do/")
+    html = r.content.decode()
+    assert "/static/leaflet/leaflet.js" in html and "/static/portal/guide-map.js" in html
+    assert not re.search(r'(src|href)="https?://', html)  # nothing from another host
+    config = json.loads(re.search(r'id="map-data"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert config["tiles"] == "" and config["features"][0]["name"] == "Bến Ninh Kiều"
+    assert "without a background map" in html or "không có bản đồ nền" in html
+
+
+def test_a_place_page_shows_hours_and_the_tet_closure(client, guide):  # noqa: F811
+    hours = {d: [["07:00", "21:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    p = place_create(actor=guide.staff, publish=True,
+                     data=place_data(opening_hours=hours, closed_at_tet=True))
+    client.cookies["django_language"] = "en"
+    r = client.get(f"/dia-diem/{p.pk}/")
+    assert r.status_code == 200 and "Tết" in r.content.decode()
+    assert "Ninh Kieu Wharf" in r.content.decode()  # the English name in English
+
+
+def test_a_business_suggestion_waits_for_review(client, data):
+    place_id = data[0]
+    r = client.post(f"/dia-diem/{place_id}/de-nghi-sua/",
+                    {"business": "Nhà hàng", "contact": "0900000001", "phone": "02923999999"})
+    assert r.status_code == 200
+    [s] = PlaceSuggestion.objects.all()
+    assert s.changes == {"phone": "02923999999"} and s.state == "pending"
+
+
+def test_the_product_page_carries_schema_org_product_data(client, data):
+    r = client.get(f"/ocop/{data[1]}/")
+    ld = json.loads(re.search(r'id="product-ld"[^>]*>(.*?)</script>', r.content.decode(),
+                              re.S).group(1))
+    assert ld["@type"] == "Product" and ld["offers"]["priceCurrency"] == "VND"
+
+
+def test_the_showcase_filters_by_stars_and_the_feeds_list_the_products(client, data):
+    assert "Bánh pía" in client.get("/ocop/", {"stars": "4"}).content.decode()
+    assert "Bánh pía" not in client.get("/ocop/", {"stars": "5"}).content.decode()
+    feed = client.get("/ocop/feed.json").json()
+    assert feed["products"][0]["stars"] == 4
+    csv_text = client.get("/ocop/feed.csv").content.decode()
+    assert csv_text.splitlines()[0].startswith("id,name,category,stars")
+
+
+def test_the_export_downloads_geojson_and_csv(client, data):
+    geo = json.loads(client.get("/dia-diem/xuat.geojson").content)
+    assert geo["type"] == "FeatureCollection" and len(geo["features"]) == 1
+    assert client.get("/dia-diem/xuat.csv").content.decode().startswith("name,")
+
+
+def test_an_expired_report_reads_out_of_date_not_current(client, data):
+    from onestop.guide.models import TrafficSource
+
+    source = TrafficSource.objects.get()
+    now = timezone.now()
+    traffic_report_ingest(source=source, segment_code=data[2], kind="flooding",
+                          level="blocked", reported_at=now - datetime.timedelta(hours=5),
+                          valid_until=now - datetime.timedelta(hours=4))
+    assert "Tin đã cũ" in client.get("/giao-thong/").content.decode()
+    client.cookies["django_language"] = "en"
+    assert "Out of date" in client.get("/giao-thong/").content.decode()
+
+
+def test_a_citizen_report_with_a_photo_is_kept_for_review(client, data):
+    r = client.post("/giao-thong/bao-tin/", {"kind": "flooding", "lat": "10.0335",
+                                            "lon": "105.786", "description": "Ngập sâu",
+                                            "photo": image_upload()})
+    assert r.status_code == 302
+    assert CitizenReport.objects.get().state == "pending"
+    r = client.post("/giao-thong/bao-tin/", {"kind": "flooding", "lat": "21.0", "lon": "105.8",
+                                            "description": "x"})
+    assert r.status_code == 400
+
+
+def test_the_tax_page_links_the_national_e_tax_services(client, db):
+    html = client.get("/thue/").content.decode()
+    assert "thuedientu.gdt.gov.vn" in html and "canhan.gdt.gov.vn" in html
