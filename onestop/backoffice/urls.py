@@ -74,6 +74,8 @@ urlpatterns = [
     path("community/c/<str:code>/households/", community.households_set,
          name="community_households"),
     path("community/teams/<int:pk>/", community.team, name="community_team"),
+    path("community/campaigns/", community.campaigns, name="community_campaigns"),
+    path("community/campaigns/<int:pk>/", community.campaign, name="community_campaign"),
     # The members' installable visit app (works offline; signs in with an API token)
     path("community/app/", community_app.app, name="community_app"),
     path("community/app/sw.js", community_app.app_worker, name="community_app_sw"),

@@ -136,4 +136,13 @@ def load_demo_community(*, units: dict[str, AdministrativeUnit], streets: dict[s
             services.visit_record(member=member, payload=payload, is_demo=True,
                                   at=visited_at + datetime.timedelta(minutes=rng.randrange(1, 90)))
             visits += 1
+    # A city campaign over the demo's window and the month after it (demo goals).
+    today = now.astimezone(VN).date()
+    services.campaign_create(
+        actor=None, name="Kích hoạt định danh điện tử VNeID mức 2 (demo)",
+        description="Chiến dịch mẫu: chỉ tiêu lượt hỗ trợ kích hoạt VNeID mức 2 của từng "
+                    "xã, phường.",
+        start=today - datetime.timedelta(days=WINDOW_DAYS),
+        end=today + datetime.timedelta(days=30), kinds=[str(HelpKind.VNEID_LEVEL2)],
+        goals={unit.code: 40 for unit in units.values()}, is_demo=True, at=now)
     return DemoCommunity(teams=teams, members=members, visits=visits)

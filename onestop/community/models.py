@@ -153,3 +153,51 @@ class CommuneHouseholds(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commune}: {self.registered}"
+
+
+class Campaign(models.Model):
+    """A drive with goals per commune over a period ("VNeID level-2 activation: 5,000 in
+    Phường Ninh Kiều by 30/6"), set by the city (no commune) or by one commune. What counts
+    towards it: visits in the period that helped with one of its kinds."""
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    commune = models.ForeignKey(AdministrativeUnit, null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="community_campaigns",
+                                verbose_name=_("commune (empty: the city)"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    kinds = models.JSONField(_("kinds of help that count"), default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("created by"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["-start", "name"]
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")),
+                                   name="community_campaign_period"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CampaignGoal(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="goals",
+                                 verbose_name=_("campaign"))
+    commune = models.ForeignKey(AdministrativeUnit, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("commune"))
+    target = models.PositiveIntegerField(_("target (helps)"))
+
+    class Meta:
+        ordering = ["campaign", "commune__name"]
+        verbose_name = _("campaign goal")
+        verbose_name_plural = _("campaign goals")
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "commune"], name="community_goal_unique"),
+        ]

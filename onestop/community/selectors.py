@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from onestop.agencies.models import AdministrativeUnit
 
-from .models import CommuneHouseholds, HelpKind, Team, TeamMember, Visit, VisitCorrection
+from .models import (
+    Campaign,
+    CommuneHouseholds,
+    HelpKind,
+    Team,
+    TeamMember,
+    Visit,
+    VisitCorrection,
+)
 
 
 def help_kinds() -> list[tuple[str, str]]:
@@ -142,17 +150,30 @@ def team_visits(*, team: Team, limit: int = 100) -> list[Visit]:
                 .order_by("-visited_at")[:limit])
 
 
-def may_set_households(*, user: Any, commune_id: str) -> bool:
-    """Leaders and agency admins of the commune (or of the city) keep its household count;
-    team members only read it."""
+def _managed_units(user: Any) -> set[str | None]:
+    """The units of the agencies where the user is a leader or agency admin (None: a
+    city-level agency)."""
     from onestop.agencies.models import Membership, Role
 
-    if getattr(user, "is_superuser", False):
-        return True
     rows = (Membership.objects.filter(user=user, agency__is_active=True,
                                       role__in=(Role.LEADER, Role.ADMIN))
             .values_list("agency__unit_id", "agency__parent__unit_id"))
-    return any((unit or parent) in (None, commune_id) for unit, parent in rows)
+    return {unit or parent for unit, parent in rows}
+
+
+def may_set_households(*, user: Any, commune_id: str) -> bool:
+    """Leaders and agency admins of the commune (or of the city) keep its household count
+    and set its campaigns; team members only read them."""
+    if getattr(user, "is_superuser", False):
+        return True
+    units = _managed_units(user)
+    return None in units or commune_id in units
+
+
+def is_city_manager(*, user: Any) -> bool:
+    """A leader or agency admin of a city-level agency (or a superuser): sets city
+    campaigns."""
+    return bool(getattr(user, "is_superuser", False)) or None in _managed_units(user)
 
 
 @dataclass(frozen=True)
@@ -247,3 +268,65 @@ def digital_society(*, communes: list[AdministrativeUnit] | None,
     return DigitalSociety(until=until, households_registered=registered,
                           households_reached=len(reached), with_eid=len(eid),
                           with_cashless=len(cashless), with_online_services=len(online))
+
+
+# --------------------------------------------------------------------------- campaigns
+
+VN = datetime.timezone(datetime.timedelta(hours=7))  # Asia/Ho_Chi_Minh: UTC+7, no summer time
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    commune: AdministrativeUnit
+    target: int
+    done: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.done, self.target)
+
+
+@dataclass(frozen=True)
+class CampaignProgress:
+    campaign: Campaign
+    rows: list[GoalRow]
+
+    @property
+    def target(self) -> int:
+        return sum(r.target for r in self.rows)
+
+    @property
+    def done(self) -> int:
+        return sum(r.done for r in self.rows)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.done, self.target)
+
+
+def campaigns_for(*, user: Any) -> list[Campaign]:
+    """City campaigns, and the campaigns of the communes the user follows."""
+    visible = communes_visible_to(user=user)
+    campaigns = Campaign.objects.select_related("commune").prefetch_related("goals__commune")
+    if visible is not None:
+        campaigns = campaigns.filter(Q(commune__isnull=True) | Q(commune__in=visible))
+    return list(campaigns)
+
+
+def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
+    """Helps towards each commune's goal: visits in the campaign's days (Vietnam time) that
+    helped with at least one of its kinds, each visit counted once."""
+    goals = list(campaign.goals.select_related("commune"))
+    start = datetime.datetime.combine(campaign.start, datetime.time(), tzinfo=VN)
+    end = datetime.datetime.combine(campaign.end + datetime.timedelta(days=1), datetime.time(),
+                                    tzinfo=VN)
+    kinds = set(campaign.kinds)
+    done = dict.fromkeys((g.commune_id for g in goals), 0)
+    rows = (Visit.objects.filter(commune_id__in=list(done), visited_at__gte=start,
+                                 visited_at__lt=end)
+            .values_list("commune_id", "helped"))
+    for commune_id, codes in rows.iterator(chunk_size=2000):
+        if kinds & set(codes):
+            done[commune_id] += 1
+    return CampaignProgress(campaign=campaign, rows=[
+        GoalRow(commune=g.commune, target=g.target, done=done[g.commune_id]) for g in goals])

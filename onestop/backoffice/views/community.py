@@ -5,6 +5,8 @@ registered households) goes through onestop.community.services."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -74,3 +76,66 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     return page(request, "backoffice/community/team.html", {
         "team": team, "members": selectors.team_members(team=team), "nav": "community",
         "visits": [(v, [labels.get(code, code) for code in v.helped]) for v in visits]})
+
+
+def _date(raw: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(raw.strip())
+    except ValueError:
+        return None
+
+
+@area_required("community")
+def campaigns(request: HttpRequest) -> HttpResponse:
+    """Campaigns with their progress; leaders and admins set new ones here."""
+    communes = selectors.communes_followed(user=request.user)
+    city = selectors.is_city_manager(user=request.user)
+    scopes = [c for c in communes
+              if selectors.may_set_households(user=request.user, commune_id=c.code)]
+    errors: list[str] = []
+    if request.method == "POST":
+        post = request.POST
+        code = post.get("commune", "").strip()
+        commune = next((c for c in communes if c.code == code), None) if code else None
+        start, end = _date(post.get("start", "")), _date(post.get("end", ""))
+        goals: dict[str, int] = {}
+        for c in communes:
+            raw = post.get(f"goal_{c.code}", "").strip().replace(".", "").replace(",", "")
+            if raw:
+                if not raw.isdigit():
+                    errors.append(_("Goals are whole numbers."))
+                    break
+                goals[c.code] = int(raw)
+        if code and commune is None:
+            errors.append(_("Choose a commune you follow."))
+        if start is None or end is None:
+            errors.append(_("Give the start and end dates."))
+        if not errors and start is not None and end is not None:
+            try:
+                campaign = services.campaign_create(
+                    actor=request.user, name=post.get("name", ""), start=start, end=end,
+                    kinds=post.getlist("kinds"), goals=goals, commune=commune,
+                    description=post.get("description", ""))
+            except DomainError as exc:
+                errors.append(str(exc))
+            else:
+                messages.success(request, _("Campaign created."))
+                return redirect("backoffice:community_campaign", pk=campaign.pk)
+    progress = [selectors.campaign_progress(campaign=c)
+                for c in selectors.campaigns_for(user=request.user)]
+    return page(request, "backoffice/community/campaigns.html", {
+        "progress": progress, "nav": "community", "kinds": selectors.help_kinds(),
+        "may_create": city or bool(scopes), "city": city, "scopes": scopes,
+        "communes": communes, "errors": errors, "form": request.POST,
+    }, status=422 if errors else 200)
+
+
+@area_required("community")
+def campaign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = next((c for c in selectors.campaigns_for(user=request.user) if c.pk == pk), None)
+    if found is None:
+        raise Http404("No such campaign.")
+    labels = dict(selectors.help_kinds())
+    return page(request, "backoffice/community/campaign.html", {
+        "progress": selectors.campaign_progress(campaign=found), "nav": "community",
+        "kinds": [labels.get(k, k) for k in found.kinds]})

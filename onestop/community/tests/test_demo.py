@@ -44,6 +44,12 @@ def test_each_demo_commune_has_teams_a_team_account_and_past_visits_made_through
     assert all(v.dossier.submitted_at < v.visited_at for v in linked)
     assert all(v.dossier.receiving_agency.unit_id == v.commune_id for v in linked)
     assert audit_verify().ok
+    # A city campaign with goals for the five communes, already under way.
+    from onestop.community.models import Campaign
+    from onestop.community.selectors import campaign_progress
+
+    progress = campaign_progress(campaign=Campaign.objects.get(is_demo=True))
+    assert len(progress.rows) == len(data.COMMUNES) and 0 < progress.done < progress.target
     # The DTI's digital-society values of the demo come from these visits.
     society = DtiValue.objects.filter(subindex__code="digital_society", year=2026)
     city = society.get(unit__is_city=True)
