@@ -144,13 +144,29 @@ ACTIONS: dict[str, Callable[..., Any]] = {
 
 @router.post("/dossiers/{dossier_id}/actions/{action}", response={200: StaffDossier, **ERRORS},
              summary="Take an action (receive, refuse, hand_over, approve, request_supplement, "
-                     "supplement_received, request_payment, payment_received, withdraw, stop)")
+                     "supplement_received, request_payment, payment_received, withdraw, stop; "
+                     "draft_result and the return take a file: their own endpoints)")
 def act(request: HttpRequest, dossier_id: PathId, action: str, data: ActionIn) -> dict[str, Any]:
     dossier_detail_for(user=request.user, pk=dossier_id)  # 404 outside the user's scope
     run = ACTIONS.get(action)
     if run is None:
         raise ValidationFailed(_("Unknown action."))
     run(dossier_id, request.user, data)
+    return _detail(request.user, dossier_id)
+
+
+class DraftResultIn(InputSchema):
+    expected_version: DbInt
+    note: str = ""
+
+
+@router.post("/dossiers/{dossier_id}/draft-result", response={200: StaffDossier, **ERRORS},
+             summary="Attach the draft result (a PDF) for the leader to approve (multipart)")
+def draft_result(request: HttpRequest, dossier_id: PathId, data: Form[DraftResultIn],
+                 result: File[UploadedFile] = None) -> dict[str, Any]:  # type: ignore[assignment]
+    dossier_detail_for(user=request.user, pk=dossier_id)
+    svc.dossier_draft_result(dossier_id=dossier_id, actor=request.user, file=result,
+                             note=data.note[:2000], expected_version=data.expected_version)
     return _detail(request.user, dossier_id)
 
 

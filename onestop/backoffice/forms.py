@@ -275,6 +275,16 @@ class ApproveForm(ActionForm):
     note = _reason(_("Note"), required=False)
 
 
+class DraftResultForm(ActionForm):
+    result_file = forms.FileField(
+        label=_("Draft result (PDF)"),
+        help_text=_("The certificate, licence or decision as it will be issued: the leader "
+                    "reviews it and signs this file on approval. A new draft replaces the "
+                    "earlier one."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}))
+    note = _reason(_("Note for the leader"), required=False)
+
+
 class RequestSupplementForm(ActionForm):
     reason = _reason(_("Why the documents are needed"))
     documents: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(

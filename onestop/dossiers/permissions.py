@@ -33,6 +33,9 @@ PERMISSIONS: dict[Action, tuple[tuple[Where, str | None], ...]] = {
     Action.REFUSE: ((Where.RECEIVING, Role.OFFICER),),
     Action.HAND_OVER: ((Where.STEP, None),),
     Action.APPROVE: ((Where.STEP, None),),
+    # The specialist who reviews drafts the result (docs/domain.md §1), also when the dossier
+    # already waits at the leader's step: a corrected draft replaces the earlier one.
+    Action.DRAFT_RESULT: ((Where.STEP, Role.SPECIALIST), (Where.HANDLING, Role.SPECIALIST)),
     Action.REQUEST_SUPPLEMENT: (
         (Where.RECEIVING, Role.OFFICER), (Where.STEP, Role.SPECIALIST), (Where.STEP, Role.LEADER),
     ),
@@ -82,7 +85,7 @@ def available_actions(*, user: Any, dossier: Dossier) -> set[str]:
     """
     offered: set[str] = set()
     for action in (
-        Action.RECEIVE, Action.REFUSE, Action.HAND_OVER, Action.APPROVE,
+        Action.RECEIVE, Action.REFUSE, Action.HAND_OVER, Action.DRAFT_RESULT, Action.APPROVE,
         Action.REQUEST_SUPPLEMENT, Action.SUPPLEMENT_RECEIVED, Action.REQUEST_PAYMENT,
         Action.PAYMENT_RECEIVED, Action.WITHDRAW, Action.STOP, Action.RETURN_RESULT,
     ):

@@ -20,6 +20,8 @@ class Action(StrEnum):
     RECEIVE = "receive"
     REFUSE = "refuse"
     HAND_OVER = "hand_over"
+    # The specialist attaches the draft result the leader reviews, then signs on approval.
+    DRAFT_RESULT = "draft_result"
     APPROVE = "approve"
     REQUEST_SUPPLEMENT = "request_supplement"
     SUPPLEMENT_RECEIVED = "supplement_received"
@@ -36,6 +38,7 @@ ACTION_LABELS = {
     Action.RECEIVE: _("Received"),
     Action.REFUSE: _("Refused"),
     Action.HAND_OVER: _("Handed over"),
+    Action.DRAFT_RESULT: _("Draft result attached"),
     Action.APPROVE: _("Approved, result ready"),
     Action.REQUEST_SUPPLEMENT: _("Supplement requested"),
     Action.SUPPLEMENT_RECEIVED: _("Supplement received"),
@@ -56,6 +59,7 @@ TRANSITIONS: dict[Action, dict[Status | None, Status]] = {
     # already refused, so form 03 can be printed; it never takes a code).
     Action.REFUSE: {S.SUBMITTED: S.REFUSED, None: S.REFUSED},
     Action.HAND_OVER: {S.RECEIVED: S.IN_PROCESS, S.IN_PROCESS: S.IN_PROCESS},
+    Action.DRAFT_RESULT: {S.IN_PROCESS: S.IN_PROCESS},
     Action.APPROVE: {S.IN_PROCESS: S.RESULT_READY},
     # Supplement goes back to where it came from (SupplementRequest.resume_status).
     Action.REQUEST_SUPPLEMENT: {S.RECEIVED: S.SUPPLEMENT, S.IN_PROCESS: S.SUPPLEMENT},

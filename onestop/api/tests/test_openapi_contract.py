@@ -223,8 +223,15 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
          path_parameters={"dossier_id": pk, "document_id": mine["documents"][0]["id"]})
     dossier = dsvc.dossier_hand_over(dossier_id=pk, actor=city.officer,
                                      expected_version=supplemented["version"])
+    specialist = call("POST", "/auth/staff/token",
+                      body={"login": city.specialist.username,
+                            "password": "test-pass-123"})["access_token"]
+    drafted = call("POST", "/staff/dossiers/{dossier_id}/draft-result", token=specialist,
+                   path_parameters={"dossier_id": pk}, media_type="multipart/form-data",
+                   body={"expected_version": dossier.version, "result": PDF})
+    assert "draft_result" in drafted["actions"]
     dossier = dsvc.dossier_hand_over(dossier_id=pk, actor=city.specialist,
-                                     expected_version=dossier.version)
+                                     expected_version=drafted["version"])
     dossier = dsvc.dossier_approve(dossier_id=pk, actor=city.leader,
                                    expected_version=dossier.version)
     call("POST", "/staff/dossiers/{dossier_id}/return", token=officer,

@@ -69,6 +69,13 @@ ACTIONS: dict[str, ActionSpec] = {
             expected_version=_v(fm)),
         gettext_lazy("Assign"), gettext_lazy("Step assigned."),
     ),
+    "draft_result": ActionSpec(
+        f.DraftResultForm, lambda r, d, fm: svc.dossier_draft_result(
+            dossier_id=d.pk, actor=r.user, file=fm.cleaned_data["result_file"],
+            note=fm.cleaned_data["note"], expected_version=_v(fm)),
+        gettext_lazy("Attach the draft result"),
+        gettext_lazy("Draft result attached: the leader sees it before approving."),
+    ),
     "approve": ActionSpec(
         f.ApproveForm, lambda r, d, fm: svc.dossier_approve(
             dossier_id=d.pk, actor=r.user, note=fm.cleaned_data["note"],
@@ -124,9 +131,9 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
 }
 # Shown in this order on the page.
-ACTION_ORDER = ("receive", "refuse", "hand_over", "approve", "assign", "request_supplement",
-                "supplement_received", "request_payment", "payment_received", "return_result",
-                "withdraw", "stop")
+ACTION_ORDER = ("receive", "refuse", "draft_result", "hand_over", "approve", "assign",
+                "request_supplement", "supplement_received", "request_payment",
+                "payment_received", "return_result", "withdraw", "stop")
 
 
 def _form_kwargs(action: str, dossier: Dossier) -> dict[str, Any]:
@@ -173,6 +180,10 @@ def _render_detail(request: HttpRequest, pk: int, *,
     if draft is not None and "apology_sign" in offered:
         apology_forms = letter_forms(draft, dossier.version)
     documents = list(dossier.documents.all())
+    # The specialist's latest draft, shown beside the approval (the one the leader signs).
+    drafts = [d for d in documents if d.kind == DossierDocument.Kind.DRAFT_RESULT and d.file]
+    draft_result = (max(drafts, key=lambda d: (d.uploaded_at, d.pk))
+                    if drafts and dossier.status == Status.IN_PROCESS else None)
     signed = sel.signed_documents_of(dossier=dossier)
     signed_files = sel.signed_by_file(documents, signed)
     for doc in documents:
@@ -187,6 +198,7 @@ def _render_detail(request: HttpRequest, pk: int, *,
         "supplements": list(dossier.supplements.all()),
         "apologies": list(dossier.apologies.all()),
         "draft": draft,
+        "draft_result": draft_result,
         "now": now,
         "apology_forms": apology_forms,
         "timeline": sel.dossier_timeline(dossier=dossier),

@@ -246,6 +246,8 @@ class DossierDocument(models.Model):
         SUBMITTED = "submitted", _("submitted")
         SUPPLEMENT = "supplement", _("supplement")
         RESULT = "result", _("electronic result")
+        # Staff only: the result the specialist drafted for the leader to approve and sign.
+        DRAFT_RESULT = "draft_result", _("draft result")
 
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="documents", verbose_name=_("dossier")

@@ -59,8 +59,10 @@ def my_dossier(*, user: Any, pk: int) -> Dossier:
                             "handling_agency", "current_step")
             .prefetch_related(
                 "steps",
+                # Draft results are the staff's work in progress, never the applicant's.
                 Prefetch("documents", queryset=DossierDocument.objects.select_related(
-                    "required_document").order_by("uploaded_at", "id")),
+                    "required_document").exclude(kind=DossierDocument.Kind.DRAFT_RESULT)
+                    .order_by("uploaded_at", "id")),
                 Prefetch("supplements",
                          queryset=SupplementRequest.objects.order_by("requested_at", "id")),
             )
@@ -77,6 +79,8 @@ def my_document(*, user: Any, dossier_pk: int, doc_pk: int) -> DossierDocument:
             pk=doc_pk, dossier_id=dossier_pk, dossier__in=citizen_dossiers(user=user))
     except DossierDocument.DoesNotExist as exc:
         raise NotFound(_("No such document.")) from exc
+    if doc.kind == DossierDocument.Kind.DRAFT_RESULT:
+        raise NotFound(_("No such document."))
     if not doc.file:
         raise NotFound(_("This document was handed in on paper."))
     if doc.kind == DossierDocument.Kind.RESULT and doc.dossier.status != Status.RETURNED:

@@ -31,6 +31,7 @@ from .payment import dossier_payment_received, dossier_request_payment
 from .processing import (
     dossier_approve,
     dossier_assign,
+    dossier_draft_result,
     dossier_hand_over,
     dossier_request_supplement,
     dossier_return_result,
@@ -43,7 +44,8 @@ from .reminders import ReminderRun, dossier_send_reminders
 __all__ = [
     "Applicant", "Filing", "ReminderRun", "SubmittedDocument", "SweepResult",
     "apology_dismiss", "apology_prepare", "apology_sign", "deadline_sweep",
-    "dossier_approve", "dossier_assign", "dossier_hand_over", "dossier_intake_at_counter",
+    "dossier_approve", "dossier_assign", "dossier_draft_result", "dossier_hand_over",
+    "dossier_intake_at_counter",
     "dossier_payment_received", "dossier_receive", "dossier_refuse", "dossier_refuse_at_counter",
     "dossier_request_payment",
     "dossier_request_supplement", "dossier_return_result", "dossier_send_reminders",

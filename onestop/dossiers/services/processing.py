@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.agencies.models import Membership
 from onestop.core.clock import now_or
 from onestop.core.errors import NotAllowed, ValidationFailed
-from onestop.core.uploads import accept_upload
+from onestop.core.uploads import PDF, accept_upload
 
 from ..models import (
     ClockPause,
@@ -36,7 +36,13 @@ from .clock import CLOCK_FIELDS, clock_close, clock_pause, clock_resume
 from .intake import SubmittedDocument, accepted_documents, check_documents_belong
 from .payment import ensure_paid_before_return
 from .registers import form_issue
-from .signing import PreparedResult, result_prepare, result_record, stop_signed
+from .signing import (
+    PreparedResult,
+    result_from_draft,
+    result_prepare,
+    result_record,
+    stop_signed,
+)
 
 
 def _finish_current_step(dossier: Dossier, *, actor: Any, at: datetime.datetime,
@@ -108,13 +114,43 @@ def dossier_assign(
     return dossier
 
 
+@transaction.atomic
+def dossier_draft_result(
+    *, dossier_id: int, actor: Any, file: Any, note: str = "",
+    expected_version: int | None = None, at: datetime.datetime | None = None,
+) -> DossierDocument:
+    """The specialist attaches the draft result (a PDF: the certificate, licence or decision
+    as it will be issued) for the leader to review before approving. The latest draft is the
+    one the leader approves and signs (services/signing.py); the applicant never sees drafts.
+    """
+    at = now_or(at)
+    dossier = lock_dossier(dossier_id=dossier_id, expected_version=expected_version)
+    check_move(action=Action.DRAFT_RESULT, dossier=dossier)
+    authorize(action=Action.DRAFT_RESULT, dossier=dossier, user=actor)
+    if file is None:
+        raise ValidationFailed(_("Attach the draft result as a PDF."))
+    # A PDF only: the leader signs this very file (PAdES) on approval.
+    checked = accept_upload(file, kinds=(PDF,))
+    version = dossier.procedure_version
+    document = DossierDocument.objects.create(
+        dossier=dossier, kind=DossierDocument.Kind.DRAFT_RESULT,
+        name=f"Dự thảo: {version.result_type or 'kết quả'}", file=checked, uploaded_by=actor,
+        uploaded_at=at)
+    record(dossier=dossier, action=Action.DRAFT_RESULT, actor=actor,
+           from_status=dossier.status, fields=[], at=at, reason=note.strip(),
+           data={"document": document.pk})
+    return document
+
+
 def dossier_approve(
     *, dossier_id: int, actor: Any, note: str = "", expected_version: int | None = None,
     at: datetime.datetime | None = None,
 ) -> Dossier:
     """The leader approves and signs on the last step: the result is ready (status 9).
 
-    The electronic result is rendered and signed with the leader's key (services/signing.py)
+    The electronic result is the specialist's latest draft result when there is one (the
+    leader saw it on the dossier page), else rendered from the dossier; it is signed with the
+    leader's key (services/signing.py)
     before the dossier's row lock is taken, so the lock (on SQLite the database's write lock)
     is held only for the writes; the signature is kept under the lock, and made again there
     if the dossier changed in between. Called inside a caller's transaction (the demo), it
@@ -167,6 +203,10 @@ def _approve(*, dossier_id: int, actor: Any, note: str, at: datetime.datetime,
            fields=["status", "current_step", "finished_at"], at=at, reason=note, data=data)
     if signed is not None:
         result_record(dossier=dossier, signed=signed, actor=actor, at=at)
+    else:
+        # No key to sign with: the approved draft (if any) is still the result the officer
+        # returns, signed by hand on paper.
+        result_from_draft(dossier=dossier, actor=actor, at=at)
     return dossier
 
 

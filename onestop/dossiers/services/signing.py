@@ -57,16 +57,43 @@ class PreparedResult:
     version: int
 
 
+def draft_result_of(dossier: Dossier) -> DossierDocument | None:
+    """The specialist's latest draft result, the one the leader approves."""
+    return (DossierDocument.objects.filter(dossier=dossier,
+                                           kind=DossierDocument.Kind.DRAFT_RESULT)
+            .exclude(file="").order_by("-uploaded_at", "-id").first())
+
+
 def result_prepare(*, dossier: Dossier, leader: Any, at: datetime.datetime) -> SignedPdf | None:
-    """Render and sign the electronic result; nothing is written. None without a key."""
+    """Sign the electronic result; nothing is written. None without a key.
+
+    The specialist's latest draft result is the result when there is one (signed as it is,
+    the visible signature in the default place); otherwise the result is rendered from the
+    dossier (dossiers/forms/result.html)."""
     from ..pdf.signed import result_for_signing
 
     signer = signer_of(agency=dossier.handling_agency, user=leader)
     if signer is None:
         return None
+    reason = "Phê duyệt kết quả giải quyết"
+    draft = draft_result_of(dossier)
+    if draft is not None:
+        with draft.file.open("rb") as handle:
+            return pdf_sign(pdf=handle.read(), signer=signer, reason=reason)
     rendered = result_for_signing(dossier, leader=leader, at=at)
-    return pdf_sign(pdf=rendered.pdf, signer=signer, reason="Phê duyệt kết quả giải quyết",
-                    slot=rendered.slot)
+    return pdf_sign(pdf=rendered.pdf, signer=signer, reason=reason, slot=rendered.slot)
+
+
+def result_from_draft(*, dossier: Dossier, actor: Any,
+                      at: datetime.datetime) -> DossierDocument | None:
+    """Without a signature: the approved draft becomes the result document as it is."""
+    draft = draft_result_of(dossier)
+    if draft is None:
+        return None
+    return DossierDocument.objects.create(
+        dossier=dossier, kind=DossierDocument.Kind.RESULT,
+        name=dossier.procedure_version.result_type or str(_("Electronic result")),
+        file=draft.file.name, uploaded_by=actor, uploaded_at=at)
 
 
 def result_record(*, dossier: Dossier, signed: SignedPdf, actor: Any,
