@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import Lockout, User
+from .models import Business, Lockout, User
 from .throttle import lockout_lift
 
 
@@ -46,6 +46,25 @@ class LockoutAdmin(admin.ModelAdmin):
         self.message_user(request, ngettext("%(count)d lock-out lifted.",
                                             "%(count)d lock-outs lifted.", lifted)
                           % {"count": lifted}, messages.SUCCESS)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Business)
+class BusinessAdmin(admin.ModelAdmin):
+    """Businesses citizens file for (accounts.businesses). Read-only: the holder registers and
+    removes them; staff look one up by its tax code."""
+
+    list_display = ("name", "tax_code", "representative", "holder", "account", "created_at",
+                    "removed_at")
+    list_filter = ("holder",)
+    search_fields = ("name", "tax_code", "representative")
+    readonly_fields = ("account", "name", "tax_code", "head_office", "representative", "holder",
+                       "authorisation", "phone", "email", "created_at", "removed_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

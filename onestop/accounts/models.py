@@ -88,3 +88,49 @@ class Lockout(models.Model):
 
     def is_active(self, now: Any) -> bool:
         return self.lifted_at is None and self.until > now
+
+
+class Business(models.Model):
+    """An organisation (enterprise, cooperative, household business) a citizen account files for.
+
+    Made by its legal representative, or by a person the representative authorised, from their
+    own citizen account (issue 10: "a business account is made by its representative"). The
+    tax code is what the holder declares: the agency checks it against the national business
+    registry when it receives a dossier, as it checks an individual's CCCD.
+    """
+
+    class Holder(models.TextChoices):
+        REPRESENTATIVE = "representative", _("I am its legal representative")
+        AUTHORISED = "authorised", _("I file for it with an authorisation")
+
+    account = models.ForeignKey(User, on_delete=models.PROTECT, related_name="businesses",
+                                verbose_name=_("account"))
+    name = models.CharField(_("name of the organisation"), max_length=300)
+    # Mã số doanh nghiệp = mã số thuế (onestop.core.identifiers.normalise_tax_code).
+    tax_code = models.CharField(_("enterprise (tax) code"), max_length=14)
+    head_office = models.CharField(_("head office address"), max_length=300)
+    representative = models.CharField(_("legal representative"), max_length=200)
+    holder = models.CharField(_("the account holder is"), max_length=16, choices=Holder.choices,
+                              default=Holder.REPRESENTATIVE)
+    authorisation = models.CharField(_("authorisation document"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    created_at = models.DateTimeField(_("registered at"))
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("business")
+        verbose_name_plural = _("businesses")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "tax_code"],
+                                    condition=models.Q(removed_at__isnull=True),
+                                    name="business_one_per_tax_code_per_account"),
+            # Someone not the representative files with an authorisation (docs/domain.md §13).
+            models.CheckConstraint(
+                condition=models.Q(holder="representative") | ~models.Q(authorisation=""),
+                name="business_authorised_holder_names_the_authorisation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"

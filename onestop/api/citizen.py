@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 
+from onestop.accounts import businesses as biz
+from onestop.accounts.businesses import businesses_of
 from onestop.agencies.models import Agency
 from onestop.catalog.models import ProcedureVersion
 from onestop.catalog.selectors import receiving_centres, version_in_force
@@ -54,6 +56,54 @@ def me(request: HttpRequest) -> dict[str, Any]:
     u: Any = request.user
     return {"id": u.pk, "full_name": u.full_name, "cccd": u.cccd, "phone": u.phone,
             "email": u.email}
+
+
+class BusinessIn(InputSchema):
+    name: str
+    tax_code: str
+    head_office: str
+    representative: str
+    # "representative" (the account holder is the legal representative) or "authorised"
+    # (they file with an authorisation, named in `authorisation`).
+    holder: str = "representative"
+    authorisation: str = ""
+    phone: str = ""
+    email: str = ""
+
+
+class BusinessOut(Schema):
+    id: int
+    name: str
+    tax_code: str
+    head_office: str
+    representative: str
+    holder: str
+    authorisation: str
+    phone: str
+    email: str
+
+
+@router.get("/me/businesses", response={200: list[BusinessOut], **ERRORS},
+            summary="The businesses I file for")
+def my_businesses(request: HttpRequest) -> Any:
+    return list(businesses_of(request.user))  # type: ignore[arg-type]
+
+
+@router.post("/me/businesses", response={201: BusinessOut, **ERRORS},
+             summary="Register a business I file for (as its representative or authorised)")
+def business_register(request: HttpRequest, data: BusinessIn) -> tuple[int, Any]:
+    fields = data.dict()
+    if any(len(str(v)) > 300 for v in fields.values()):
+        raise ValidationFailed(_("A value is too long (300 characters at most)."))
+    return 201, biz.business_register(account=request.user,  # type: ignore[arg-type]
+                                      details=biz.BusinessDetails(**fields))
+
+
+@router.delete("/me/businesses/{business_id}", response={204: None, **ERRORS},
+               summary="Stop filing for a business (its dossiers stay)")
+def business_remove(request: HttpRequest, business_id: PathId) -> tuple[int, None]:
+    biz.business_remove(account=request.user, pk=business_id)  # type: ignore[arg-type]
+    return 204, None
 
 
 class DossierItem(Schema):
@@ -171,6 +221,9 @@ class FilingIn(InputSchema):
     competent_agency_code: str = ""
     note: str = ""
     address: str = ""
+    # File for one of my businesses (GET /me/businesses): the dossier names the organisation,
+    # filed through me.
+    business_id: DbInt | None = None
     # document_ids[i] is the required document that files[i] is for.
     document_ids: list[DbInt] = []
     # The electronic form (GET /procedures/{code} `electronic_form`) as a JSON object of
@@ -224,9 +277,13 @@ def file_dossier(request: HttpRequest, data: Form[FilingIn],
         raise ValidationFailed(_("Choose a receiving centre."))
     filing = svc.Filing(
         procedure_version=version, receiving_agency=centre,
-        applicant=svc.Applicant(name=u.full_name or u.username, id_number=u.cccd,
-                                phone=u.phone, email=u.email, address=data.address[:300],
-                                account=u),
+        applicant=(svc.business_applicant(biz.business_of(u, data.business_id),
+                                          filer_name=u.full_name or u.username,
+                                          filer_id_number=u.cccd, phone=u.phone, email=u.email)
+                   if data.business_id else
+                   svc.Applicant(name=u.full_name or u.username, id_number=u.cccd,
+                                 phone=u.phone, email=u.email, address=data.address[:300],
+                                 account=u)),
         documents=_files(list(files or []), data.document_ids), note=data.note[:2000],
         handling_agency=_competent(version, data.competent_agency_code),
         declaration=_declaration(data.declaration),

@@ -11,11 +11,12 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from onestop.accounts.models import Business
 from onestop.accounts.services import normalise_phone
 from onestop.agencies.models import Agency
 from onestop.catalog.models import Field, ProcedureVersion
 from onestop.core.errors import ValidationFailed
-from onestop.core.identifiers import validate_cccd
+from onestop.core.identifiers import normalise_tax_code, validate_cccd
 
 
 class LookupForm(forms.Form):
@@ -115,8 +116,20 @@ class ApplicantForm(forms.Form):
                     "dossier, whatever your commune (Decree 118/2025/NĐ-CP)."))
 
     def __init__(self, *args: Any, centres: list[Agency],
-                 competent: Sequence[Agency] = (), **kwargs: Any) -> None:
+                 competent: Sequence[Agency] = (), businesses: Sequence[Any] = (),
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if businesses:
+            # A business files through the person signed in (its representative, or the
+            # holder of its authorisation): the fields below are then that person's.
+            self.fields["business"] = forms.TypedChoiceField(
+                label=_("Filing for"), coerce=int, required=False, empty_value=None,
+                choices=[("", _("Myself (a person)")),
+                         *((b.pk, f"{b.name} – {b.tax_code}") for b in businesses)],
+                help_text=_("When you file for a business, the name and ID below are those "
+                            "of the person filing; the dossier carries the business's head "
+                            "office."))
+            self.order_fields(["business"])
         cast(forms.ChoiceField, self.fields["centre"]).choices = [
             (a.pk, a.name) for a in centres]
         if len(competent) > 1:
@@ -215,3 +228,55 @@ class DeclarationForm(forms.Form):
                 self.add_error(key, message)
         self.declaration = checked.values
         return self.cleaned_data
+
+
+class BusinessForm(forms.Form):
+    """A business the signed-in person files for (accounts.businesses)."""
+
+    name = forms.CharField(label=_("Name of the organisation"), max_length=300,
+                           help_text=_("As on its registration certificate."),
+                           widget=forms.TextInput(attrs={"autocomplete": "organization"}))
+    tax_code = forms.CharField(
+        label=_("Enterprise (tax) code"), max_length=20,
+        help_text=_("10 digits; a branch adds “-” and 3 digits."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    head_office = forms.CharField(label=_("Head office address"), max_length=300)
+    representative = forms.CharField(label=_("Legal representative"), max_length=200,
+                                     widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    holder = forms.ChoiceField(label=_("You are"), choices=(), widget=forms.RadioSelect)
+    authorisation = forms.CharField(
+        label=_("Authorisation document"), max_length=300, required=False,
+        help_text=_("Only if you are not the legal representative: the number and date of the "
+                    "authorisation, e.g. “Giấy ủy quyền số 12/2026/UQ ngày 05/01/2026”. Bring "
+                    "it to the centre when you collect a result."))
+    phone = forms.CharField(label=_("Phone of the business"), max_length=20, required=False,
+                            help_text=_("Empty: your own."),
+                            widget=forms.TextInput(attrs={"inputmode": "tel"}))
+    email = forms.EmailField(label=_("E-mail of the business"), required=False,
+                             help_text=_("Empty: your own."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["holder"]).choices = Business.Holder.choices
+        self.fields["holder"].initial = Business.Holder.REPRESENTATIVE
+
+    def clean_tax_code(self) -> str:
+        try:
+            return normalise_tax_code(self.cleaned_data["tax_code"])
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "")
+        try:
+            return normalise_phone(value) if value.strip() else ""
+        except ValidationFailed as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (data.get("holder") == Business.Holder.AUTHORISED
+                and not (data.get("authorisation") or "").strip()):
+            self.add_error("authorisation", _("Name the authorisation document (number and "
+                                              "date) the legal representative gave you."))
+        return data

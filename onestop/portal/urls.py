@@ -9,6 +9,7 @@ from django.urls import path, re_path
 from .views import (
     accounts,
     bills,
+    businesses,
     catalog,
     dossiers,
     eid,
@@ -92,6 +93,10 @@ urlpatterns = [
          accounts.CitizenPasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("tai-khoan/dat-lai-mat-khau/xong/", accounts.CitizenPasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
+    path("tai-khoan/doanh-nghiep/", businesses.my_businesses, name="businesses"),
+    path("tai-khoan/doanh-nghiep/them/", businesses.business_add, name="business_add"),
+    path("tai-khoan/doanh-nghiep/<int:pk>/xoa/", businesses.business_remove,
+         name="business_remove"),
     path("tai-khoan/e-id/", eid.eid_start, name="eid_start"),
     path("tai-khoan/e-id/callback/", eid.eid_callback, name="eid_callback"),
     # The citizen's notifications and channel choices

@@ -203,6 +203,16 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
         "document_ids": [doc["id"] for doc in required],
         "files": [PDF for _doc in required]})
     pk = filed["id"]
+    business = call("POST", "/me/businesses", token=citizen, body={
+        "name": "Công ty TNHH Gạo Sạch Cần Thơ", "tax_code": "1801234567",
+        "head_office": "12 Đường 30/4, phường Ninh Kiều", "representative": "Nguyễn Văn An"})
+    call("GET", "/me/businesses", token=citizen)
+    call("POST", "/dossiers", token=citizen, media_type="multipart/form-data", body={
+        "procedure_code": code, "centre_code": city.centre.code,
+        "business_id": business["id"], "document_ids": [doc["id"] for doc in required],
+        "files": [PDF for _doc in required]})
+    call("DELETE", "/me/businesses/{business_id}", token=citizen,
+         path_parameters={"business_id": business["id"]})
     call("GET", "/dossiers", token=citizen)
     call("GET", "/staff/queue", token=officer)
     staff_view = call("GET", "/staff/dossiers/{dossier_id}", token=officer,

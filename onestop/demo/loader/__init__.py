@@ -116,6 +116,15 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
 
         load_demo_guide(password=users["admin"].password, now=now, collecting_agency=centre,
                         user_model=User)
+        # The demo citizen also files for a demo business, with an authorisation (issue 10).
+        from onestop.accounts.businesses import BusinessDetails, business_register
+
+        name, tax_code, representative, _filer = data.BUSINESSES[0]
+        business_register(account=citizen, at=now, details=BusinessDetails(
+            name=name, tax_code=tax_code, representative=representative,
+            head_office="Số 18 Đường Trần Hưng Đạo, Phường Ninh Kiều, Thành phố Cần Thơ",
+            holder="authorised",
+            authorisation="Giấy ủy quyền số 01/2026/GUQ ngày 05/01/2026 (dữ liệu mẫu)"))
     demo = Dossier.objects.filter(receiving_agency__in=[centre, *counters.values()])
     statuses = Counter(demo.values_list("status", flat=True))
     return DemoResult(

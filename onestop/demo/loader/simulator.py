@@ -305,7 +305,7 @@ class Simulator:
             letter = svc.apology_prepare(dossier_id=pk, at=t, reason=APOLOGY_REASON)
             if letter is not None:
                 # In time means before the letter's send-by moment (a working day before due).
-                room = cal.working_seconds_between(t, letter.send_by) - 10 * 60
+                room = cal.working_seconds_between(t, letter.send_by or t) - 10 * 60
                 t = (self.later(cal, t, min(20 * 60, room), min(3 * HOUR, room))
                      if rng.random() < 0.75 and room > 60
                      else self.later(cal, t, int(1.2 * cal.day_seconds), 2 * cal.day_seconds))

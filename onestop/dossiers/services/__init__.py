@@ -20,6 +20,7 @@ from .intake import (
     Applicant,
     Filing,
     SubmittedDocument,
+    business_applicant,
     dossier_intake_at_counter,
     dossier_receive,
     dossier_refuse,
@@ -43,7 +44,7 @@ from .reminders import ReminderRun, dossier_send_reminders
 
 __all__ = [
     "Applicant", "Filing", "ReminderRun", "SubmittedDocument", "SweepResult",
-    "apology_dismiss", "apology_prepare", "apology_sign", "deadline_sweep",
+    "apology_dismiss", "apology_prepare", "apology_sign", "business_applicant", "deadline_sweep",
     "dossier_approve", "dossier_assign", "dossier_draft_result", "dossier_hand_over",
     "dossier_intake_at_counter",
     "dossier_payment_received", "dossier_receive", "dossier_refuse", "dossier_refuse_at_counter",

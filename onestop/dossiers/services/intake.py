@@ -63,6 +63,20 @@ class Applicant:
     authorisation: str = ""
 
 
+def business_applicant(business: Any, *, filer_name: str, filer_id_number: str = "",
+                       phone: str = "", email: str = "") -> Applicant:
+    """The applicant of a filing made online for a registered business (accounts.Business):
+    the organisation, through the person filing (its representative, or the holder of the
+    authorisation the business was registered with; docs/domain.md §13)."""
+    return Applicant(
+        kind=ApplicantKind.ORGANISATION, name=business.name, tax_code=business.tax_code,
+        address=business.head_office,
+        representative=business.representative, filer_name=filer_name,
+        filer_id_number=filer_id_number, authorisation=business.authorisation,
+        phone=phone or business.phone, email=email or business.email,
+        account=business.account)
+
+
 def _validate_applicant(a: Applicant) -> Applicant:
     """The applicant's identity, normalised; a clear error for what is missing or malformed."""
     if not a.name.strip():

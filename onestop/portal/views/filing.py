@@ -18,12 +18,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from onestop.accounts.businesses import businesses_of
 from onestop.accounts.decorators import citizen_required
-from onestop.accounts.models import User
+from onestop.accounts.models import Business, User
 from onestop.agencies.models import Agency
 from onestop.catalog import selectors as cat
 from onestop.catalog.models import ProcedureVersion, RequiredDocument
-from onestop.core.errors import DomainError
+from onestop.core.errors import DomainError, NotFound
 from onestop.core.uploads import max_bytes, max_files
 from onestop.dossiers import services as svc
 from onestop.dossiers.declaration import fields_of, form_document_ids, sections
@@ -88,7 +89,8 @@ def applicant(request: HttpRequest, code: str) -> HttpResponse:
         "email": user.email,
     }
     form = ApplicantForm(request.POST or None, initial=initial, centres=centres,
-                         competent=_competent_choices(version))
+                         competent=_competent_choices(version),
+                         businesses=list(businesses_of(user)))
     if request.method == "POST" and form.is_valid():
         draft.set_applicant(form.cleaned_data)
         return redirect("portal:file_declaration" if fields_of(version)
@@ -174,6 +176,25 @@ def _competent(version: ProcedureVersion, applicant: dict[str, Any]) -> Agency |
     return next((a for a in _competent_choices(version) if a.pk == pk), None)
 
 
+def _business(user: User, applicant: dict[str, Any]) -> Business | None:
+    """The business the filing is for (still one of the account's), or None for a person."""
+    pk = applicant.get("business")
+    return businesses_of(user).filter(pk=pk).first() if pk else None
+
+
+def _applicant(user: User, a: dict[str, Any]) -> svc.Applicant:
+    if a.get("business"):
+        business = _business(user, a)
+        if business is None:
+            raise NotFound(_("The business you chose is no longer among yours."))
+        return svc.business_applicant(business, filer_name=a["name"],
+                                      filer_id_number=a["id_number"], phone=a["phone"],
+                                      email=a.get("email", ""))
+    return svc.Applicant(name=a["name"], id_number=a["id_number"], phone=a["phone"],
+                         email=a.get("email", ""), address=a.get("address", ""),
+                         account=user)
+
+
 @citizen_required
 def review(request: HttpRequest, code: str) -> HttpResponse:
     version = _version(code)
@@ -192,10 +213,8 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("portal:file", code=code)
     error = ""
     if request.method == "POST":
-        applicant_ = svc.Applicant(name=a["name"], id_number=a["id_number"], phone=a["phone"],
-                                   email=a.get("email", ""), address=a.get("address", ""),
-                                   account=request.user)
         try:
+            applicant_ = _applicant(cast(User, request.user), a)
             with draft.submitted_documents([d.pk for d in docs]) as submitted:
                 dossier = svc.dossier_submit_online(filing=svc.Filing(
                     procedure_version=version, receiving_agency=centre, applicant=applicant_,
@@ -213,8 +232,9 @@ def review(request: HttpRequest, code: str) -> HttpResponse:
         (d, draft.files_for(d.pk)) for d in docs]
     declared = (sections(fields_of(version), draft.declaration)
                 if draft.declaration is not None else [])
+    business = _business(cast(User, request.user), a)
     return render(request, "portal/filing_review.html", _context(
-        version, "review", applicant=a, centre=centre, files=files, error=error,
-        competent=_competent(version, a), declared=declared,
+        version, "review", applicant=a, business=business, centre=centre, files=files,
+        error=error, competent=_competent(version, a), declared=declared,
         by_form=set(_by_form(version, draft)),
     ), status=400 if error else 200)
