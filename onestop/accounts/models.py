@@ -120,8 +120,8 @@ class Business(models.Model):
 
     class Meta:
         ordering = ["name", "id"]
-        verbose_name = _("business")
-        verbose_name_plural = _("businesses")
+        verbose_name = _("applicant business")
+        verbose_name_plural = _("applicant businesses")
         constraints = [
             models.UniqueConstraint(fields=["account", "tax_code"],
                                     condition=models.Q(removed_at__isnull=True),

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_agency_admins_lift_lockouts'),
+        ('accounts', '0004_identity_wording'),
     ]
 
     operations = [
@@ -29,8 +29,8 @@ class Migration(migrations.Migration):
                 ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='businesses', to=settings.AUTH_USER_MODEL, verbose_name='account')),
             ],
             options={
-                'verbose_name': 'business',
-                'verbose_name_plural': 'businesses',
+                'verbose_name': 'applicant business',
+                'verbose_name_plural': 'applicant businesses',
                 'ordering': ['name', 'id'],
                 'constraints': [models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('account', 'tax_code'), name='business_one_per_tax_code_per_account'), models.CheckConstraint(condition=models.Q(('holder', 'representative'), models.Q(('authorisation', ''), _negated=True), _connector='OR'), name='business_authorised_holder_names_the_authorisation')],
             },
