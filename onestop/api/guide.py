@@ -160,8 +160,9 @@ def places(request: HttpRequest, filters: Query[PlaceFilters]) -> HttpResponse:
     if filters.near:
         lat, lon = _near(filters.near)
         found = places_near(lat=lat, lon=lon, radius_m=filters.radius_m,
-                            category=filters.category, query=filters.q)
-        rows, following = _page(found[offset:offset + PAGE + 1], offset)
+                            category=filters.category, query=filters.q, offset=offset,
+                            limit=PAGE + 1)
+        rows, following = _page(found, offset)
         items = [_place_item(n.place, n.distance_m) for n in rows]
     else:
         qs = place_search(query=filters.q, category=filters.category,

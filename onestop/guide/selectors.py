@@ -62,19 +62,24 @@ class Nearby:
 
 
 def places_near(*, lat: Decimal, lon: Decimal, radius_m: int, category: str = "",
-                query: str = "") -> list[Nearby]:
-    """Published places within radius_m of the point, nearest first (then by id).
+                query: str = "", offset: int = 0, limit: int | None = None) -> list[Nearby]:
+    """Published places within radius_m of the point, nearest first (then by id); the slice
+    [offset:offset + limit] of them when `limit` is given.
 
-    The database cuts a box around the point (indexed on state, lat, lon); the exact distance
-    is measured here on what the box holds."""
+    The database cuts a box around the point (indexed on state, lat, lon) and returns only
+    ids and coordinates; the exact distance is measured here, and only the places of the
+    slice asked for are loaded."""
     box = box_around(lat, lon, radius_m)
     qs = place_search(query=query, category=category) if query else published_places()
     if category and not query:
         qs = qs.filter(category=category)
-    qs = qs.filter(lat__gte=box.south, lat__lte=box.north, lon__gte=box.west, lon__lte=box.east)
-    found = [Nearby(p, distance_m(lat, lon, p.lat, p.lon)) for p in qs]
-    return sorted((n for n in found if n.distance_m <= radius_m),
-                  key=lambda n: (n.distance_m, n.place.pk))
+    rows = qs.filter(lat__gte=box.south, lat__lte=box.north, lon__gte=box.west,
+                     lon__lte=box.east).values_list("pk", "lat", "lon")
+    measured = sorted((d, pk) for pk, la, lo in rows
+                      if (d := distance_m(lat, lon, la, lo)) <= radius_m)
+    chosen = measured[offset:] if limit is None else measured[offset:offset + limit]
+    loaded = published_places().in_bulk([pk for _d, pk in chosen])
+    return [Nearby(loaded[pk], d) for d, pk in chosen if pk in loaded]
 
 
 def ocop_showcase(*, stars: int | None = None, category: str = "", commune_code: str = "",
