@@ -75,6 +75,8 @@ urlpatterns = [
          name="community_households"),
     path("community/teams/<int:pk>/", community.team, name="community_team"),
     path("community/campaigns/", community.campaigns, name="community_campaigns"),
+    re_path(r"^community/export/(?P<table>coverage|teams)\.(?P<fmt>csv|xlsx)$",
+            community.export, name="community_export"),
     path("community/campaigns/<int:pk>/", community.campaign, name="community_campaign"),
     # The members' installable visit app (works offline; signs in with an API token)
     path("community/app/", community_app.app, name="community_app"),

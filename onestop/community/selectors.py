@@ -135,6 +135,14 @@ def teams_in(*, communes: list[AdministrativeUnit]) -> list[Team]:
                 .order_by("commune__name", "hamlet"))
 
 
+def team_rows(*, communes: list[AdministrativeUnit]) -> list[tuple[Team, TeamMember]]:
+    """(team, member) for every active member of the communes' teams, in list order."""
+    members = (TeamMember.objects.filter(team__commune__in=communes, is_active=True)
+               .select_related("team", "team__commune", "user")
+               .order_by("team__commune__name", "team__hamlet", "role", "user__full_name"))
+    return [(m.team, m) for m in members]
+
+
 def team_members(*, team: Team) -> list[TeamMember]:
     return list(team.members.select_related("user").order_by("-is_active", "role",
                                                             "user__full_name"))
@@ -330,3 +338,61 @@ def campaign_progress(*, campaign: Campaign) -> CampaignProgress:
             done[commune_id] += 1
     return CampaignProgress(campaign=campaign, rows=[
         GoalRow(commune=g.commune, target=g.target, done=done[g.commune_id]) for g in goals])
+
+
+# --------------------------------------------------------------------------- leaderboard, trend
+
+
+@dataclass(frozen=True)
+class TeamScore:
+    team: Team
+    visits: int
+    helps: int
+    households: int
+
+
+def team_leaderboard(*, communes: list[AdministrativeUnit],
+                     since: datetime.datetime) -> list[TeamScore]:
+    """Teams of the communes ranked by visits since `since` (then helps given, households
+    reached); teams with no visit are listed last, with zeros."""
+    teams = {t.pk: t for t in Team.objects.filter(commune__in=communes)
+             .select_related("commune")}
+    visits = dict.fromkeys(teams, 0)
+    helps = dict.fromkeys(teams, 0)
+    households: dict[int, set[str]] = {pk: set() for pk in teams}
+    rows = (Visit.objects.filter(team_id__in=list(teams), visited_at__gte=since)
+            .values_list("team_id", "household_key", "helped"))
+    for team_id, key, codes in rows.iterator(chunk_size=2000):
+        visits[team_id] += 1
+        helps[team_id] += len(codes)
+        households[team_id].add(key)
+    scores = [TeamScore(team=t, visits=visits[pk], helps=helps[pk],
+                        households=len(households[pk])) for pk, t in teams.items()]
+    return sorted(scores, key=lambda s: (-s.visits, -s.helps, -s.households,
+                                         s.team.commune.name, s.team.hamlet))
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    week: datetime.date  # the Monday
+    visits: int
+    helps: int
+
+
+def weekly_trend(*, commune: AdministrativeUnit, now: datetime.datetime,
+                 weeks: int = 12) -> list[WeekRow]:
+    """Visits and helps per week (Monday to Sunday, Vietnam time) for the last `weeks`
+    weeks, the current one last; weeks with no visit are there with zeros."""
+    today = now.astimezone(VN).date()
+    first = today - datetime.timedelta(days=today.weekday(), weeks=weeks - 1)
+    start = datetime.datetime.combine(first, datetime.time(), tzinfo=VN)
+    counts = {first + datetime.timedelta(weeks=n): [0, 0] for n in range(weeks)}
+    rows = (Visit.objects.filter(commune=commune, visited_at__gte=start, visited_at__lte=now)
+            .values_list("visited_at", "helped"))
+    for visited_at, codes in rows.iterator(chunk_size=2000):
+        day = visited_at.astimezone(VN).date()
+        monday = day - datetime.timedelta(days=day.weekday())
+        if monday in counts:
+            counts[monday][0] += 1
+            counts[monday][1] += len(codes)
+    return [WeekRow(week=w, visits=v, helps=h) for w, (v, h) in sorted(counts.items())]

@@ -104,6 +104,11 @@ def household_key(hamlet: str, household: str) -> str:
 
 # --------------------------------------------------------------------------- teams
 
+# The columns of a team list, as communes keep them (the export writes them, the import reads
+# them): one row per member.
+TEAM_COLUMNS = ("commune_code", "commune", "hamlet", "decision_number", "decision_date",
+                "username", "full_name", "role", "phone")
+
 
 @transaction.atomic
 def team_create(*, commune: AdministrativeUnit, hamlet: str, name: str = "",

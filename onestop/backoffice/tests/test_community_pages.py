@@ -159,3 +159,42 @@ def test_the_visit_app_shell_is_the_same_for_everyone_and_served_by_the_app(clie
     assert reverse("backoffice:community_app") in worker.content.decode()
     manifest = client.get(reverse("backoffice:community_app_manifest")).json()
     assert manifest["start_url"] == manifest["scope"] == reverse("backoffice:community_app")
+
+
+def test_coverage_and_team_lists_download_as_csv_and_xlsx(client, teams):
+    import io
+
+    from openpyxl import load_workbook
+
+    commune_households_set(commune=teams.ninhkieu, registered=8)
+    visit(teams, "12 Hai Bà Trưng", ["vneid", "cashless"])
+    client.force_login(teams.leader.user)
+    csv_text = client.get(reverse("backoffice:community_export", args=["coverage", "csv"])
+                          ).content.decode("utf-8-sig")
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("Mã xã, phường") or lines[0].startswith('"Mã xã, phường"')
+    assert lines[1].startswith("31135,Phường Ninh Kiều,1,8,12.5,1,1,0,0,1")
+    book = load_workbook(io.BytesIO(client.get(
+        reverse("backoffice:community_export", args=["teams", "xlsx"])).content))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("commune_code", "commune", "hamlet")
+    assert {r[5] for r in rows[1:]} == {"to.truong", "to.vien"}  # Ninh Kiều only
+    assert ("31135", "Phường Ninh Kiều", "Khu vực 1", "12/QĐ-UBND") == rows[1][:4]
+
+
+def test_the_leaderboard_ranks_teams_and_the_week_table_counts_visits(client, teams, city):
+    visit(teams, "1 Lý Tự Trọng", ["vneid", "city_app"])
+    visit(teams, "2 Lý Tự Trọng", ["vneid"])
+    payload = VisitPayload(
+        client_id=uuid.uuid4(), visited_at=timezone.now() - datetime.timedelta(hours=1),
+        commune_code="31120", hamlet="Khu vực 3", household="5 Trần Phú", helped=["cashless"],
+        consent=True)
+    visit_record(member=teams.other_commune_member.user, payload=payload)
+    client.force_login(city.leader)
+    leaders = client.get(reverse("backoffice:community")).context["leaders"]
+    assert [(s.team.hamlet, s.visits, s.helps, s.households) for s in leaders] == [
+        ("Khu vực 1", 2, 3, 2), ("Khu vực 3", 1, 1, 1)]
+    weeks = client.get(reverse("backoffice:community_commune", args=["31135"])
+                       ).context["weeks"]
+    assert len(weeks) == 12 and sum(w.visits for w in weeks) == 2
+    assert weeks[-1].week.weekday() == 0

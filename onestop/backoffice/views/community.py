@@ -5,11 +5,16 @@ registered households) goes through onestop.community.services."""
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
+from decimal import Decimal
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,6 +23,9 @@ from onestop.agencies.models import AdministrativeUnit
 from onestop.community import selectors, services
 from onestop.community.models import Team
 from onestop.core.errors import DomainError, ValidationFailed
+
+# The leaderboard ranks the teams over the last 30 days.
+LEADERBOARD_DAYS = 30
 
 
 def _commune(request: HttpRequest, code: str) -> AdministrativeUnit:
@@ -35,9 +43,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     rows = [selectors.commune_coverage(commune=c) for c in communes]
     rows.sort(key=lambda r: (r.percent_reached is None, -(r.percent_reached or 0),
                              r.commune.name))
+    since = timezone.now() - datetime.timedelta(days=LEADERBOARD_DAYS)
     return page(request, "backoffice/community/overview.html", {
         "rows": rows, "kinds": selectors.help_kinds(), "nav": "community",
-        "teams": selectors.teams_in(communes=communes)})
+        "teams": selectors.teams_in(communes=communes), "days": LEADERBOARD_DAYS,
+        "leaders": selectors.team_leaderboard(communes=communes, since=since)[:10]})
 
 
 @area_required("community")
@@ -47,6 +57,7 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
         "commune": unit, "coverage": selectors.commune_coverage(commune=unit),
         "kinds": selectors.help_kinds(), "hamlets": selectors.hamlet_coverage(commune=unit),
         "teams": selectors.teams_in(communes=[unit]), "nav": "community",
+        "weeks": selectors.weekly_trend(commune=unit, now=timezone.now()),
         "may_set": selectors.may_set_households(user=request.user, commune_id=unit.code)})
 
 
@@ -139,3 +150,56 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     return page(request, "backoffice/community/campaign.html", {
         "progress": selectors.campaign_progress(campaign=found), "nav": "community",
         "kinds": [labels.get(k, k) for k in found.kinds]})
+
+
+def _download(headers: list[str], rows: list[list[Any]], fmt: str, name: str) -> HttpResponse:
+    """The table as CSV (UTF-8 with a BOM, for spreadsheet programs) or XLSX; numbers stay
+    numbers and shares exact text (never a binary float)."""
+    plain = [[str(c) if isinstance(c, Decimal) else c for c in row] for row in rows]
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = name[:31]
+        sheet.append(headers)
+        for row in plain:
+            sheet.append(row)
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(buffer.getvalue(), content_type=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headers)
+        writer.writerows(plain)
+        response = HttpResponse("\ufeff" + text.getvalue(),
+                                content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="community-{name}.{fmt}"'
+    return response
+
+
+@area_required("community")
+def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
+    """coverage.<csv|xlsx>: a row per commune followed; teams.<csv|xlsx>: a row per team
+    member (the columns the teams import reads)."""
+    communes = selectors.communes_followed(user=request.user)
+    if table == "coverage":
+        kinds = selectors.help_kinds()
+        headers = [_("Commune code"), _("Commune"), _("Households reached"),
+                   _("Households registered"), _("Share reached (%)"), _("Visits"),
+                   *[label for _code, label in kinds]]
+        rows = []
+        for c in communes:
+            cov = selectors.commune_coverage(commune=c)
+            rows.append([c.code, c.name, cov.households_visited, cov.households_registered,
+                         cov.percent_reached, cov.visits,
+                         *[cov.helped.get(code, 0) for code, _label in kinds]])
+        return _download(headers, rows, fmt, "coverage")
+    headers = list(services.TEAM_COLUMNS)
+    rows = [[t.commune_id, t.commune.name, t.hamlet, t.decision_number,
+             t.decision_date.isoformat() if t.decision_date else "", m.user.get_username(),
+             m.user.full_name, m.role, m.phone]
+            for t, m in selectors.team_rows(communes=communes)]
+    return _download(headers, rows, fmt, "teams")
