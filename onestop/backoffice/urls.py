@@ -74,6 +74,7 @@ urlpatterns = [
     path("community/c/<str:code>/households/", community.households_set,
          name="community_households"),
     path("community/teams/<int:pk>/", community.team, name="community_team"),
+    path("community/teams/import/", community.teams_import, name="community_teams_import"),
     path("community/campaigns/", community.campaigns, name="community_campaigns"),
     re_path(r"^community/export/(?P<table>coverage|teams)\.(?P<fmt>csv|xlsx)$",
             community.export, name="community_export"),

@@ -1,7 +1,8 @@
-"""Community digital teams in the back office: coverage by commune, a commune's hamlets and
-teams, a team's members and visits (with each visit's corrections). Thin: the communes a user
-follows and every number come from onestop.community.selectors; the one write (a commune's
-registered households) goes through onestop.community.services."""
+"""Community digital teams in the back office: coverage by commune (with a leaderboard and
+CSV/XLSX downloads), a commune's weeks, hamlets and teams, a team's members and visits (with
+each visit's corrections), campaigns and the team list import. Thin: the communes a user
+follows and every number come from onestop.community.selectors; the writes (registered
+households, campaigns, the import) go through onestop.community.services."""
 
 from __future__ import annotations
 
@@ -47,7 +48,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     return page(request, "backoffice/community/overview.html", {
         "rows": rows, "kinds": selectors.help_kinds(), "nav": "community",
         "teams": selectors.teams_in(communes=communes), "days": LEADERBOARD_DAYS,
-        "leaders": selectors.team_leaderboard(communes=communes, since=since)[:10]})
+        "leaders": selectors.team_leaderboard(communes=communes, since=since)[:10],
+        "may_import": selectors.is_city_manager(user=request.user) or any(
+            selectors.may_set_households(user=request.user, commune_id=c.code)
+            for c in communes),
+        "columns": ", ".join(services.TEAM_COLUMNS)})
 
 
 @area_required("community")
@@ -203,3 +208,28 @@ def export(request: HttpRequest, table: str, fmt: str) -> HttpResponse:
              m.user.full_name, m.role, m.phone]
             for t, m in selectors.team_rows(communes=communes)]
     return _download(headers, rows, fmt, "teams")
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+@area_required("community")
+@require_POST
+def teams_import(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None or upload.size is None or upload.size > MAX_UPLOAD:
+        messages.error(request, _("Choose a CSV or XLSX file of at most 5 MB."))
+        return redirect("backoffice:community")
+    try:
+        result = services.teams_import(actor=request.user, data=upload.read(),
+                                       filename=upload.name or "teams.csv")
+    except services.TeamsImportRefused as exc:
+        messages.error(request, " ".join([str(exc), *exc.errors]))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _(
+            "Team list imported: %(teams_created)s new teams, %(members_added)s new members "
+            "(%(accounts_created)s new accounts), %(already_there)s already there.")
+            % result.__dict__)
+    return redirect("backoffice:community")
