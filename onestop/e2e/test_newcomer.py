@@ -184,3 +184,127 @@ def test_the_scorecard_reads_at_1280_and_360_px(site: str, new_context: Any,
     label = page.locator(".sc-bars__label").first
     assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     assert not problems, "\n".join(problems)
+
+
+def _shot(page: Any, name: str) -> None:
+    """Keep a screenshot to look at when ONESTOP_SCREENSHOT_DIR is set."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get("ONESTOP_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "360"])
+def test_a_citizen_fills_the_electronic_form_leaves_and_sends_the_saved_draft_later(
+        site: str, new_context: Any, viewport: dict[str, int]) -> None:
+    from onestop.testing import BIRTH_DECLARATION, add_electronic_form
+
+    city = make_city()
+    add_electronic_form(city.version)
+    account = citizen_sign_up(full_name="Nguyễn Thị Hoa", cccd="092187001001",
+                              phone="0900000001", email="hoa@example.com", password=PASSWORD)
+    code = city.version.procedure.code
+    card = city.version.documents.get(name="Giấy tờ tùy thân")
+    problems: list[str] = []
+    size = str(viewport["width"])
+    page = new_context(viewport=viewport).new_page()
+    sign_in_citizen(page, site, login=account.phone, password=PASSWORD)
+
+    page.goto(f"{site}/nop-ho-so/{code}/")
+    page.fill("#id_address", "Số 1, Phường Ninh Kiều")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.url.endswith(f"/nop-ho-so/{code}/to-khai/")
+    assert page.input_value("#id_requester_name") == "Nguyễn Thị Hoa"  # from the account
+    check_page(page, "electronic form", problems)
+    _shot(page, f"form-{size}")
+    # A birth date in the future and a missing name: both shown at once.
+    for key, value in BIRTH_DECLARATION.items():
+        if key.startswith("requester_") and key != "requester_relation":
+            continue
+        field = page.locator(f"#id_{key}")
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    page.fill("#id_child_name", "")
+    page.fill("#id_child_birth_date", "2099-01-01")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    body = page.content()
+    assert "Ngày này không thể sau ngày hôm nay." in body and "Mục này là bắt buộc." in body
+    check_page(page, "electronic form with errors", problems)
+    _shot(page, f"form-errors-{size}")
+    page.fill("#id_child_name", BIRTH_DECLARATION["child_name"])
+    page.fill("#id_child_birth_date", BIRTH_DECLARATION["child_birth_date"])
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    assert page.url.endswith(f"/nop-ho-so/{code}/giay-to/")
+    assert "Đã khai bằng tờ khai điện tử" in page.content()
+    check_page(page, "documents with the form", problems)
+    page.set_input_files(f"#doc-{card.pk}", upload("cccd.png", png_bytes(), "image/png"))
+    with page.expect_navigation():
+        page.locator("main form button[name=next]").click()
+    assert page.url.endswith(f"/nop-ho-so/{code}/xem-lai/")
+
+    # Leaves before sending (another device, a new session); the draft waits under
+    # "Hồ sơ của tôi" with the file already accepted.
+    page = new_context(viewport=viewport).new_page()
+    sign_in_citizen(page, site, login=account.phone, password=PASSWORD)
+    page.goto(f"{site}/ho-so-cua-toi/")
+    assert "Bản nháp đã lưu" in page.content()
+    check_page(page, "my dossiers with a draft", problems)
+    _shot(page, f"drafts-{size}")
+    with page.expect_navigation():
+        page.locator("a", has_text="Tiếp tục nộp hồ sơ này").click()
+    assert "cccd.png" in page.content()  # not lost, not uploaded again
+    with page.expect_navigation():
+        page.locator("main form button[name=next]").click()
+    assert page.url.endswith(f"/nop-ho-so/{code}/xem-lai/")
+    assert "Trần Minh Khôi" in page.content()
+    check_page(page, "review with the form", problems)
+    _shot(page, f"review-{size}")
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+    dossier = Dossier.objects.get()
+    assert dossier.declaration["child_name"] == "Trần Minh Khôi"
+    assert dossier.documents.filter(required_document__electronic_form=True).count() == 1
+    page.goto(f"{site}/ho-so-cua-toi/")
+    assert "Bản nháp đã lưu" not in page.content()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_specialist_drafts_the_result_and_the_leader_approves_seeing_it(
+        site: str, new_context: Any) -> None:
+    from .browser import act, pdf_bytes
+
+    city = make_city()
+    received = svc.dossier_intake_at_counter(officer=city.officer, filing=city.filing())
+    svc.dossier_hand_over(dossier_id=received.pk, actor=city.officer)
+    problems: list[str] = []
+
+    specialist = new_context(viewport=DESKTOP).new_page()
+    sign_in_staff(specialist, site, "specialist")
+    act(specialist, site, received.pk, "draft_result", fill={"note": "Kính trình"},
+        files={"result_file": upload("giay-khai-sinh.pdf", pdf_bytes("GIAY KHAI SINH"),
+                                     "application/pdf")})
+    check_page(specialist, "specialist after the draft", problems)
+    act(specialist, site, received.pk, "hand_over")
+
+    leader = new_context(viewport=DESKTOP).new_page()
+    sign_in_staff(leader, site, "leader")
+    leader.goto(f"{site}/backoffice/dossiers/{received.pk}/")
+    callout = leader.locator(".callout", has_text="Dự thảo kết quả trình phê duyệt")
+    assert callout.count() == 1
+    check_page(leader, "leader sees the draft", problems)
+    _shot(leader, "leader-draft-1280")
+    opened = leader.request.get(site + str(callout.locator("a").get_attribute("href")))
+    assert opened.status == 200 and opened.body().startswith(b"%PDF-")
+    act(leader, site, received.pk, "approve")
+    d = Dossier.objects.get(pk=received.pk)
+    assert d.status == Status.RESULT_READY
+    assert d.documents.filter(kind=DossierDocument.Kind.RESULT).exists()
+    assert not problems, "\n".join(problems)
