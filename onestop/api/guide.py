@@ -19,12 +19,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, UploadedFile
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 
 from onestop.core.errors import DomainError, ValidationFailed
-from onestop.core.ratelimit import client_address, hit
+from onestop.core.ratelimit import client_address, hit, lookup_key
 from onestop.guide.geo import check_in_province
 from onestop.guide.models import (
     CongestionLevel,
@@ -47,7 +47,11 @@ from onestop.guide.selectors import (
     segment_statuses,
     status_of,
 )
-from onestop.guide.services.traffic import source_for_key, traffic_report_ingest
+from onestop.guide.services.traffic import (
+    citizen_report_submit,
+    source_for_key,
+    traffic_report_ingest,
+)
 
 from .base import ERRORS, InputSchema, decode_cursor, encode_cursor
 from .public import _english
@@ -366,3 +370,36 @@ def traffic_report(request: HttpRequest, data: ReportIn) -> tuple[int, dict[str,
         description=data.description, camera_url=data.camera_url, external_id=data.id)
     return (201 if result.created else 200), {"id": result.report.pk, "segment": data.segment,
                                               "created": result.created}
+
+
+class CitizenReportIn(InputSchema):
+    kind: str = Field(max_length=12, description="flooding or incident")
+    lat: str = Field(max_length=20)
+    lon: str = Field(max_length=20)
+    description: str = Field(max_length=500)
+    segment: str = Field("", max_length=40, description="The segment's code; empty: the "
+                                                        "nearest segment to the point")
+
+
+class CitizenReportAccepted(Schema):
+    id: int
+    state: str
+    segment: str | None
+
+
+@router.post("/traffic/citizen-reports",
+             response={201: CitizenReportAccepted, **ERRORS},
+             summary="A citizen reports flooding or an incident (with an optional photo); "
+                     "it shows on the traffic map once the city has reviewed it")
+def citizen_report(request: HttpRequest, data: Form[CitizenReportIn],
+                   photo: File[UploadedFile] = None  # type: ignore[assignment]
+                   ) -> tuple[int, dict[str, Any]]:
+    # Anyone may report: one allowance per address, as for the public lookups.
+    hit(key=lookup_key(request, scope="guide-report"),
+        limit=settings.ONESTOP_LOOKUP_RATE_LIMIT,
+        window_seconds=settings.ONESTOP_LOOKUP_RATE_WINDOW)
+    report = citizen_report_submit(kind=data.kind, lat=data.lat, lon=data.lon,
+                                   description=data.description, photo=photo,
+                                   segment_code=data.segment, reporter=request.user)
+    return 201, {"id": report.pk, "state": report.state,
+                 "segment": report.segment.code if report.segment else None}

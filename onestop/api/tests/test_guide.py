@@ -154,3 +154,30 @@ def test_a_report_for_an_unknown_segment_is_422_naming_it(client, traffic):
     _road, _old, _source, key = traffic
     r = _post(client, key, segment="khong-co")
     assert r.status_code == 422 and "khong-co" in r.json()["message"]
+
+
+def test_a_citizen_reports_flooding_with_a_photo_and_it_waits_for_review(client, traffic):
+    from onestop.guide.models import CitizenReport
+    from onestop.guide.tests.conftest import image_upload
+
+    r = client.post("/api/v1/traffic/citizen-reports", {
+        "kind": "flooding", "lat": "10.0335", "lon": "105.786", "description": "Ngập",
+        "photo": image_upload()})
+    assert r.status_code == 201, r.content
+    assert r.json()["state"] == "pending" and r.json()["segment"] == "hbt-1"
+    assert CitizenReport.objects.get().photo.name.endswith(".jpg")
+    items = {i["code"]: i for i in client.get("/api/v1/traffic/segments").json()["items"]}
+    assert items["hbt-1"]["status"] == "unknown"  # not shown before review
+
+
+def test_a_citizen_report_outside_the_province_or_with_a_pdf_is_refused(client, traffic):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = client.post("/api/v1/traffic/citizen-reports", {
+        "kind": "flooding", "lat": "21.03", "lon": "105.85", "description": "x"},
+        HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and "outside the province" in r.json()["message"]
+    r = client.post("/api/v1/traffic/citizen-reports", {
+        "kind": "flooding", "lat": "10.0335", "lon": "105.786", "description": "x",
+        "photo": SimpleUploadedFile("a.png", b"%PDF-1.7 x")})
+    assert r.status_code == 400

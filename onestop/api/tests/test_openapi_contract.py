@@ -101,6 +101,16 @@ def _json_body_operations() -> list[tuple[str, str]]:
             if "application/json" in op.get("requestBody", {}).get("content", {})]
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(out, format="PNG")
+    return out.getvalue()
+
+
 @pytest.mark.parametrize("body", ["[]", "[{}]", '"withdraw"', "5", "null", "true"])
 def test_a_body_that_is_not_a_json_object_is_refused_everywhere(city, settings, body):
     settings.ONESTOP_API_AUTH_RATE_LIMIT = 0
@@ -329,6 +339,9 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
         "reported_at": moment.isoformat(),
         "valid_until": (moment + datetime.timedelta(hours=1)).isoformat()})
     call("GET", "/traffic/segments")
+    call("POST", "/traffic/citizen-reports", media_type="multipart/form-data", body={
+        "kind": "flooding", "lat": "10.0335", "lon": "105.786", "description": "Ngập",
+        "photo": _png()})
     call("GET", "/traffic/segments/{code}", path_parameters={"code": segment_code})
 
     published = {(method.upper(), path) for path, ops in

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from onestop.agencies.models import AdministrativeUnit
 from onestop.core.errors import DomainError
+from onestop.core.ratelimit import lookup_over_limit
 from onestop.guide import selectors as sel
 from onestop.guide.geo import province_bounds
 from onestop.guide.hours import DAYS, closed_for_tet_on, is_open, tet_days
@@ -158,7 +159,9 @@ def place_suggest(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No published place has this number.")
     fields = ("phone", "website", "address", "accessibility", "description")
     error, sent = "", False
-    if request.method == "POST":
+    if request.method == "POST" and lookup_over_limit(request, scope="guide-report"):
+        error = _("Too many sent from this connection: try again in a few minutes.")
+    elif request.method == "POST":
         # Only what differs from the page (the form starts from the current values).
         changes = {f: request.POST.get(f, "").strip() for f in fields
                    if request.POST.get(f, "").strip()
@@ -303,7 +306,9 @@ def traffic(request: HttpRequest) -> HttpResponse:
 def traffic_report(request: HttpRequest) -> HttpResponse:
     """/giao-thong/bao-tin/: a citizen reports flooding or an incident (reviewed first)."""
     error, sent = "", False
-    if request.method == "POST":
+    if request.method == "POST" and lookup_over_limit(request, scope="guide-report"):
+        error = _("Too many sent from this connection: try again in a few minutes.")
+    elif request.method == "POST":
         try:
             citizen_report_submit(
                 kind=request.POST.get("kind", ""), lat=request.POST.get("lat", ""),
