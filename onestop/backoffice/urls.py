@@ -75,6 +75,8 @@ urlpatterns = [
          name="community_households"),
     path("community/teams/<int:pk>/", community.team, name="community_team"),
     path("community/teams/import/", community.teams_import, name="community_teams_import"),
+    path("community/boundaries/import/", community.boundaries_import,
+         name="community_boundaries_import"),
     path("community/campaigns/", community.campaigns, name="community_campaigns"),
     re_path(r"^community/export/(?P<table>coverage|teams)\.(?P<fmt>csv|xlsx)$",
             community.export, name="community_export"),

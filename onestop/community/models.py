@@ -201,3 +201,18 @@ class CampaignGoal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["campaign", "commune"], name="community_goal_unique"),
         ]
+
+
+class CommuneBoundary(models.Model):
+    """A commune's outline (a GeoJSON Polygon or MultiPolygon, longitude/latitude), imported
+    from a GeoJSON file: the coverage map is drawn from these."""
+
+    commune = models.OneToOneField(AdministrativeUnit, on_delete=models.CASCADE,
+                                   primary_key=True, related_name="community_boundary",
+                                   verbose_name=_("commune"))
+    geometry = models.JSONField(_("geometry (GeoJSON)"))
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("commune boundary")
+        verbose_name_plural = _("commune boundaries")

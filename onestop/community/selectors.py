@@ -396,3 +396,18 @@ def weekly_trend(*, commune: AdministrativeUnit, now: datetime.datetime,
             counts[monday][0] += 1
             counts[monday][1] += len(codes)
     return [WeekRow(week=w, visits=v, helps=h) for w, (v, h) in sorted(counts.items())]
+
+
+# --------------------------------------------------------------------------- map
+
+
+def coverage_map(*, rows: list[Coverage]) -> Any:
+    """The SVG map of the communes in `rows` that have an imported outline (None when none
+    has), else the caller shows maps.ranked_bars."""
+    from . import maps
+    from .models import CommuneBoundary
+
+    outlines = dict(CommuneBoundary.objects.filter(commune__in=[r.commune for r in rows])
+                    .values_list("commune_id", "geometry"))
+    return maps.draw((r.commune.code, r.commune.name, r.percent_reached,
+                      outlines[r.commune.code]) for r in rows if r.commune.code in outlines)

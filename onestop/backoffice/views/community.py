@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from onestop.accounts.decorators import area_required, page
 from onestop.agencies.models import AdministrativeUnit
-from onestop.community import selectors, services
+from onestop.community import maps, selectors, services
 from onestop.community.models import Team
 from onestop.core.errors import DomainError, ValidationFailed
 
@@ -45,7 +45,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     rows.sort(key=lambda r: (r.percent_reached is None, -(r.percent_reached or 0),
                              r.commune.name))
     since = timezone.now() - datetime.timedelta(days=LEADERBOARD_DAYS)
+    bars, bars_height = maps.ranked_bars([(r.commune.name, r.percent_reached) for r in rows])
     return page(request, "backoffice/community/overview.html", {
+        "map": selectors.coverage_map(rows=rows), "bars": bars, "bars_height": bars_height,
+        "legend": maps.legend(), "no_data": maps.NO_DATA,
+        "may_import_boundaries": selectors.is_city_manager(user=request.user),
         "rows": rows, "kinds": selectors.help_kinds(), "nav": "community",
         "teams": selectors.teams_in(communes=communes), "days": LEADERBOARD_DAYS,
         "leaders": selectors.team_leaderboard(communes=communes, since=since)[:10],
@@ -232,4 +236,23 @@ def teams_import(request: HttpRequest) -> HttpResponse:
             "Team list imported: %(teams_created)s new teams, %(members_added)s new members "
             "(%(accounts_created)s new accounts), %(already_there)s already there.")
             % result.__dict__)
+    return redirect("backoffice:community")
+
+
+@area_required("community")
+@require_POST
+def boundaries_import(request: HttpRequest) -> HttpResponse:
+    upload = request.FILES.get("file")
+    if upload is None or upload.size is None or upload.size > services.BOUNDARY_MAX_BYTES:
+        messages.error(request, _("Choose a GeoJSON file of at most 20 MB."))
+        return redirect("backoffice:community")
+    try:
+        count = services.boundaries_import(actor=request.user, data=upload.read())
+    except services.BoundariesRefused as exc:
+        messages.error(request, " ".join([str(exc), *exc.errors[:20]]))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Boundaries imported: %(count)s communes.") % {
+            "count": count})
     return redirect("backoffice:community")
