@@ -7,6 +7,7 @@ plausible but unchecked: look them up in the national database before any real u
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 DEMO_PASSWORD = "onestop-demo"
@@ -455,3 +456,21 @@ BIRTH_REGISTRATION_FORM: tuple[FormFieldSpec, ...] = (
 ELECTRONIC_FORMS: dict[str, tuple[FormFieldSpec, ...]] = {"1.001193": BIRTH_REGISTRATION_FORM}
 SECTIONS_EN = {_REQUESTER: "Person making the request", _CHILD: "Child being registered",
                _MOTHER: "Mother", _FATHER: "Father"}
+
+
+def demo_declaration(*, name: str, id_number: str, address: str,
+                     day: datetime.date) -> dict[str, str]:
+    """A filled birth registration form for a demo applicant (the mother, filing online for a
+    child born ten days earlier); every name is fictitious demo data."""
+    family = (name.split() or ["Nguyễn"])[0]
+    century = "19" if id_number[3:4] in ("0", "1") else "20"
+    return {
+        "requester_name": name, "requester_id": id_number, "requester_relation": "Mẹ",
+        "child_name": f"{family} Minh Khôi", "child_sex": "Nam",
+        "child_birth_date": (day - datetime.timedelta(days=10)).isoformat(),
+        "child_birth_place": "Bệnh viện Phụ sản thành phố Cần Thơ",
+        "child_ethnicity": "Kinh", "child_nationality": "Việt Nam", "child_home_town": "",
+        "mother_name": name, "mother_birth_year": f"{century}{id_number[4:6]}",
+        "mother_id": id_number, "mother_residence": address or "Thành phố Cần Thơ",
+        "father_name": "", "father_birth_year": "", "father_id": "", "father_residence": "",
+    }

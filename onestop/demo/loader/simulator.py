@@ -7,8 +7,10 @@ import datetime
 import heapq
 import random
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+
+from django.utils import timezone
 
 from onestop.accounts.models import User
 from onestop.agencies.models import Agency
@@ -211,6 +213,22 @@ class Simulator:
                                       file=demo_file(d.name, version.name))
                 for d in version.documents.all() if not d.optional or self.rng.random() < 0.3]
 
+    def with_electronic_form(self, filing: svc.Filing, p: Plan,
+                             t: datetime.datetime) -> svc.Filing:
+        """An online filing of a procedure with an electronic form fills the form in (demo
+        data) instead of uploading a scan of the declaration. Decided without the random
+        generator, so every other demo choice stays as it was."""
+        a = p.applicant
+        if (p.spec.code not in data.ELECTRONIC_FORMS or a.kind != "individual"
+                or not a.id_number):
+            return filing
+        by_form = {d.pk for d in p.version.documents.all() if d.electronic_form}
+        return replace(filing, documents=[d for d in filing.documents
+                                          if d.required_document_id not in by_form],
+                       declaration=data.demo_declaration(
+                           name=a.name, id_number=a.id_number, address=a.address,
+                           day=timezone.localtime(t).date()))
+
     def life(self, p: Plan) -> Iterator[datetime.datetime]:
         rng, w, cal = self.rng, self.world, p.cal
         officer = rng.choice(w.staff(p.receiving, "officer"))
@@ -221,6 +239,8 @@ class Simulator:
                             handling_agency=p.handling)
         t = p.start
         yield t
+        if p.online:
+            filing = self.with_electronic_form(filing, p, t)
         if p.online:
             dossier = svc.dossier_submit_online(filing=filing, at=t)
             if p.target == Status.SUBMITTED:
@@ -318,6 +338,12 @@ class Simulator:
         factor = rng.uniform(1.15, 1.8) if p.late and not p.apology else rng.uniform(0.15, 0.9)
         t = self.later(cal, t, review_secs * factor * 0.9, review_secs * factor)
         yield t
+        if p.index % 2 == 0:
+            # Half the specialists attach the result they drafted (demo data), which the
+            # leader then signs; for the others the result is rendered at approval.
+            name = p.version.result_type or "Kết quả"
+            svc.dossier_draft_result(dossier_id=pk, actor=specialist, at=t,
+                                     file=demo_file(f"Dự thảo: {name}", p.version.name))
         svc.dossier_hand_over(dossier_id=pk, actor=specialist, at=t,
                               note="Đủ điều kiện, trình lãnh đạo phê duyệt")
         if p.target == Status.IN_PROCESS:

@@ -122,8 +122,13 @@ def test_every_returned_demo_dossier_has_a_signed_result_the_citizens_too():
 
 def test_the_demo_birth_registration_has_an_electronic_form_standing_for_its_declaration():
     from onestop.catalog.selectors import procedure_page
+    from onestop.dossiers.models import DossierDocument
 
-    demo_load(size=10, now=NOW)
+    demo_load(size=40, now=NOW)
+    # Specialists drafted some results, and online birth registrations filled the form.
+    assert DossierDocument.objects.filter(kind=DossierDocument.Kind.DRAFT_RESULT).exists()
+    filled = Dossier.objects.exclude(declaration={})
+    assert all(d.procedure_version.procedure.code == "1.001193" for d in filled)
     version = procedure_page(code="1.001193", on=NOW.date())
     keys = list(version.declaration_fields.values_list("key", flat=True))
     assert {"child_name", "child_birth_date", "mother_name"} <= set(keys)
