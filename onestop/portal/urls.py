@@ -74,6 +74,7 @@ urlpatterns = [
     path("ocop/", guide.ocop, name="ocop"),
     re_path(r"^ocop/feed\.(?P<fmt>json|csv)$", guide.ocop_feed, name="ocop_feed"),
     path("ocop/<int:pk>/", guide.ocop_product, name="ocop_product"),
+    path("ocop/cua-toi/", guide.ocop_mine, name="ocop_mine"),
     path("giao-thong/", guide.traffic, name="traffic"),
     path("giao-thong/bao-tin/", guide.traffic_report, name="traffic_report"),
     path("thue/", guide.tax, name="tax"),

@@ -118,3 +118,29 @@ def test_a_citizen_report_with_a_photo_is_kept_for_review(client, data):
 def test_the_tax_page_links_the_national_e_tax_services(client, db):
     html = client.get("/thue/").content.decode()
     assert "thuedientu.gdt.gov.vn" in html and "canhan.gdt.gov.vn" in html
+
+
+def test_a_producer_registers_is_approved_and_lists_its_product(client, guide):  # noqa: F811
+    from onestop.guide.models import OcopProduct, Producer
+    from onestop.guide.services.ocop import producer_review
+
+    client.force_login(guide.citizen)
+    r = client.post("/ocop/cua-toi/", {"action": "register", "name": "HTX Dừa",
+                                       "kind": "cooperative", "commune": "31135"})
+    assert r.status_code == 302
+    producer = Producer.objects.get(manager=guide.citizen)
+    today = timezone.localdate()
+    product = {"action": "product", "producer": producer.pk, "name": "Kẹo dừa",
+               "category": "food", "stars": "3", "decision_number": "9/QĐ",
+               "decision_date": (today - datetime.timedelta(days=3)).isoformat(),
+               "decision_authority": "UBND",
+               "certificate_expires": (today + datetime.timedelta(days=300)).isoformat()}
+    assert client.post("/ocop/cua-toi/", product).status_code == 400  # not approved yet
+    producer_review(actor=guide.staff, producer_id=producer.pk, approve=True)
+    assert client.post("/ocop/cua-toi/", product).status_code == 302
+    made = OcopProduct.objects.get()
+    client.post("/ocop/cua-toi/", {"action": "state", "product": made.pk, "state": "published"})
+    assert "Kẹo dừa" in client.get("/ocop/").content.decode()
+    expired = {**product, "certificate_expires": (today - datetime.timedelta(days=1)).isoformat()}
+    r = client.post("/ocop/cua-toi/", expired)
+    assert r.status_code == 400 and OcopProduct.objects.count() == 1

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from onestop.accounts.decorators import citizen_required
 from onestop.agencies.models import AdministrativeUnit
 from onestop.core.errors import DomainError
 from onestop.core.ratelimit import lookup_over_limit
@@ -342,3 +343,56 @@ def tax(request: HttpRequest) -> HttpResponse:
         "etax_personal_url": settings.ONESTOP_GUIDE_ETAX_PERSONAL_URL,
         "etax_app": settings.ONESTOP_GUIDE_ETAX_APP_NAME, "tax_billers": tax_billers,
         "nav": "guide"})
+
+
+# --------------------------------------------------------------------------- producers
+
+
+@citizen_required
+def ocop_mine(request: HttpRequest) -> HttpResponse:
+    """/ocop/cua-toi/: a producer's own account registers the producer (reviewed by the
+    tourism office), then lists its products, their e-commerce links, publishes or hides them."""
+    from onestop.guide.models import Producer, ProducerKind
+    from onestop.guide.services import ocop as services
+
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        post = request.POST
+        try:
+            if action == "register":
+                services.producer_register(
+                    name=post.get("name", ""), kind=post.get("kind", ""),
+                    commune_code=post.get("commune", ""), address=post.get("address", ""),
+                    phone=post.get("phone", ""), tax_code=post.get("tax_code", ""),
+                    manager=request.user)
+            elif action == "product":
+                services.product_create(
+                    actor=request.user, producer_id=int(post.get("producer") or 0), data={
+                        key: post.get(key, "") for key in (
+                            "name", "category", "stars", "decision_number", "decision_date",
+                            "decision_authority", "certificate_expires", "price", "unit",
+                            "description")})
+            elif action == "listing":
+                services.listing_add(actor=request.user,
+                                     product_id=int(post.get("product") or 0),
+                                     platform=post.get("platform", ""), url=post.get("url", ""))
+            elif action == "state":
+                services.product_set_state(actor=request.user,
+                                           product_id=int(post.get("product") or 0),
+                                           state=post.get("state", ""))
+            else:
+                raise Http404("Unknown action.")
+        except DomainError as exc:
+            error = str(exc)
+        except ValueError:
+            error = _("Choose the producer or the product from the page.")
+        else:
+            return redirect("portal:ocop_mine")
+    producers = list(Producer.objects.filter(manager_id=request.user.pk)
+                     .select_related("commune").prefetch_related("products__listings"))
+    return render(request, "portal/guide/ocop_mine.html", {
+        "producers": producers, "error": error, "kinds": ProducerKind.choices,
+        "categories": OcopCategory.choices, "communes": _communes(),
+        "values": request.POST if error else {}, "nav": "guide"},
+        status=400 if error else 200)
