@@ -29,7 +29,7 @@ def payment_of_link(reference: str) -> Payment:
 
 
 def receipts_of(payment: Payment) -> list[Receipt]:
-    return list(payment.receipts.order_by("sequence"))
+    return list(payment.receipts.select_related("replaces").order_by("sequence"))
 
 
 def staff_agencies(*, user: Any) -> list[int]:

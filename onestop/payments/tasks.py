@@ -28,10 +28,12 @@ def receipt_sign_task(receipt_id: int) -> bool:
 
 @task()
 def payments_sweep_task() -> dict[str, int]:
-    """Periodic: expire old pending payments, query the gateway, re-send unsent receipts."""
+    """Periodic: expire old pending payments, query the gateway, re-send unsent receipts,
+    sign again the receipts whose signing failed."""
     now = timezone.now()
     return {
         "queried": services.gateway_query_sweep(now=now),
         "expired": services.payment_expire_sweep(now=now),
         "receipts_requeued": services.receipt_email_sweep(now=now),
+        "receipts_signed_again": services.receipt_sign_sweep(now=now),
     }

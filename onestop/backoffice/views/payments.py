@@ -101,6 +101,24 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
                                         amount=_int(request.POST.get("amount")),
                                         reason=request.POST.get("reason", ""))
                 messages.success(request, _("Refund requested; a leader must approve it."))
+            elif action in ("receipt_cancel", "receipt_replace"):
+                receipt = next((r for r in selectors.receipts_of(payment)
+                                if str(r.pk) == request.POST.get("receipt", "")), None)
+                if receipt is None:
+                    raise Http404("No such receipt of this payment.")
+                if action == "receipt_cancel":
+                    services.receipt_cancel(receipt_id=receipt.pk, actor=request.user,
+                                            reason=request.POST.get("reason", ""))
+                    messages.success(request, _("Receipt %(number)s cancelled; it is kept, "
+                                                "marked cancelled.") % {"number": receipt.number})
+                else:
+                    new = services.receipt_replace(
+                        receipt_id=receipt.pk, actor=request.user,
+                        reason=request.POST.get("reason", ""),
+                        payer_name=request.POST.get("payer_name", ""))
+                    messages.success(request, _("Receipt %(old)s replaced by %(new)s; both are "
+                                                "kept.") % {"old": receipt.number,
+                                                            "new": new.number})
             else:
                 raise Http404("Unknown action.")
         except DomainError as exc:

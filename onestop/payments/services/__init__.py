@@ -41,8 +41,9 @@ from .ereceipts import (  # noqa: E402
     receipt_cancel,
     receipt_replace,
     receipt_sign,
+    receipt_sign_sweep,
     signed_receipt_pdf,
 )
 
 __all__ += ["printed_number", "receipt_cancel", "receipt_replace", "receipt_sign",
-            "signed_receipt_pdf"]
+            "receipt_sign_sweep", "signed_receipt_pdf"]
