@@ -274,6 +274,13 @@ def test_a_citizen_fills_the_electronic_form_leaves_and_sends_the_saved_draft_la
     assert dossier.documents.filter(required_document__electronic_form=True).count() == 1
     page.goto(f"{site}/ho-so-cua-toi/")
     assert "Bản nháp đã lưu" not in page.content()
+    # The officer reads the form as filed, and its printed PDF among the documents.
+    officer = new_context(viewport=viewport).new_page()
+    sign_in_staff(officer, site, "officer")
+    officer.goto(f"{site}/backoffice/dossiers/{dossier.pk}/")
+    assert "Tờ khai điện tử đã nộp" in officer.content()
+    check_page(officer, "back-office dossier with the form", problems)
+    _shot(officer, f"officer-form-{size}")
     assert not problems, "\n".join(problems)
 
 

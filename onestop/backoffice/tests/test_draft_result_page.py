@@ -56,3 +56,22 @@ def test_a_draft_that_is_not_a_pdf_is_refused_on_the_page(client, city, intake):
         f"{ACT}-version": dossier.version, f"{ACT}-result_file": SimpleUploadedFile("a.png", png)})
     assert response.status_code == 400
     assert not DossierDocument.objects.filter(kind=DossierDocument.Kind.DRAFT_RESULT).exists()
+
+
+def test_staff_read_the_electronic_form_as_filed_on_the_dossier_page(client, city):
+    from dataclasses import replace
+
+    from onestop.testing import BIRTH_DECLARATION, add_electronic_form, vn
+
+    add_electronic_form(city.version)
+    scan = city.version.documents.get(order=1).pk
+    filing = city.filing()
+    filing = replace(filing, declaration=BIRTH_DECLARATION,
+                     documents=[d for d in filing.documents if d.required_document_id != scan])
+    dossier = svc.dossier_submit_online(filing=filing, at=vn(2026, 12, 1, 9))
+    client.force_login(city.officer)
+    page = client.get(reverse("backoffice:dossier", args=[dossier.pk])).content.decode()
+    assert "Tờ khai điện tử đã nộp" in page and "Người được đăng ký khai sinh" in page
+    assert "Trần Minh Khôi" in page and "20/11/2025" in page
+    printed = dossier.documents.get(required_document_id=scan)
+    assert reverse("backoffice:dossier_document", args=[dossier.pk, printed.pk]) in page

@@ -25,6 +25,7 @@ from onestop.core.errors import DomainError
 from onestop.core.uploads import stored_file_response
 from onestop.dossiers import selectors as sel
 from onestop.dossiers import services as svc
+from onestop.dossiers.declaration import fields_of, sections
 from onestop.dossiers.models import ApologyLetter, Dossier, DossierDocument, Status
 from onestop.dossiers.permissions import available_actions
 
@@ -199,6 +200,9 @@ def _render_detail(request: HttpRequest, pk: int, *,
         "apologies": list(dossier.apologies.all()),
         "draft": draft,
         "draft_result": draft_result,
+        # The electronic form as filed, beside its printed PDF among the documents.
+        "declared": (sections(fields_of(dossier.procedure_version), dossier.declaration)
+                     if dossier.declaration else []),
         "now": now,
         "apology_forms": apology_forms,
         "timeline": sel.dossier_timeline(dossier=dossier),
