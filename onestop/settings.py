@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "onestop.signatures",
     "onestop.community",
     "onestop.guide",
+    "onestop.national",
 ]
 
 MIDDLEWARE = [
@@ -502,6 +503,28 @@ ONESTOP_PKCS11_MODULE = env_str("ONESTOP_PKCS11_MODULE", "/usr/lib/softhsm/libso
 ONESTOP_CSC_URL = env_str("ONESTOP_CSC_URL", "")
 ONESTOP_CSC_TOKEN = env_str("ONESTOP_CSC_TOKEN", "")
 ONESTOP_CSC_CA_FILE = env_str("ONESTOP_CSC_CA_FILE", "")
+
+# The national public service portal (Cổng Dịch vụ công quốc gia, docs/national.md), reached
+# through its adapter: off by default; a province turns it on with the adapter URL, the
+# account it was given (secrets from the environment only, never the database) and its codes.
+ONESTOP_NATIONAL_SYNC = env_bool("ONESTOP_NATIONAL_SYNC", False)
+ONESTOP_NATIONAL_URL = env_str("ONESTOP_NATIONAL_URL", "").rstrip("/")
+ONESTOP_NATIONAL_AUTH_PATH = env_str("ONESTOP_NATIONAL_AUTH_PATH", "/auth")
+ONESTOP_NATIONAL_CALL_PATH = env_str("ONESTOP_NATIONAL_CALL_PATH", "/api")
+ONESTOP_NATIONAL_USERNAME = env_str("ONESTOP_NATIONAL_USERNAME", "")
+ONESTOP_NATIONAL_PASSWORD = env_str("ONESTOP_NATIONAL_PASSWORD", "")
+# madonvi: the province's unit code on the portal; dstcode: the target service header.
+ONESTOP_NATIONAL_UNIT_CODE = env_str("ONESTOP_NATIONAL_UNIT_CODE", "")
+ONESTOP_NATIONAL_DSTCODE = env_str("ONESTOP_NATIONAL_DSTCODE", "VN:GOV:G22:DVCQG")
+# A session is reused this many seconds, then asked for again (also on an auth error).
+ONESTOP_NATIONAL_TOKEN_TTL = env_int("ONESTOP_NATIONAL_TOKEN_TTL", 1800, minimum=1)
+ONESTOP_NATIONAL_TIMEOUT = env_int("ONESTOP_NATIONAL_TIMEOUT", 30, minimum=1)
+# The outbox: retried after BASE seconds, doubling up to MAX, marked failed (shown to officers,
+# resendable) after MAX_ATTEMPTS; the sweep runs every INTERVAL seconds.
+ONESTOP_NATIONAL_RETRY_BASE = env_int("ONESTOP_NATIONAL_RETRY_BASE", 10, minimum=1)
+ONESTOP_NATIONAL_RETRY_MAX = env_int("ONESTOP_NATIONAL_RETRY_MAX", 3600, minimum=1)
+ONESTOP_NATIONAL_MAX_ATTEMPTS = env_int("ONESTOP_NATIONAL_MAX_ATTEMPTS", 50, minimum=1)
+ONESTOP_NATIONAL_INTERVAL = env_int("ONESTOP_NATIONAL_INTERVAL", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

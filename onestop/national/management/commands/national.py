@@ -1,0 +1,52 @@
+"""`onestop national …`: the link to the national public service portal (docs/national.md).
+
+    onestop national standin [--port N] [--host H]   # run the local STAND-IN of the adapter
+    onestop national check                             # obtain a session from the adapter set
+                                                       # in ONESTOP_NATIONAL_URL
+"""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from onestop.national.client import AdapterClient, NationalError
+from onestop.national.standin import LABEL, PASSWORD, USERNAME, StandIn
+
+
+class Command(BaseCommand):
+    help = "The national public service portal: run the stand-in, check the connection."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        standin = sub.add_parser("standin", help="Run the local stand-in of the adapter.")
+        standin.add_argument("--host", default="127.0.0.1")
+        standin.add_argument("--port", type=int, default=8791)
+        sub.add_parser("check", help="Ask the configured adapter for a session.")
+
+    def handle(self, *args: Any, action: str, **options: Any) -> None:
+        getattr(self, "_" + action)(options)
+
+    def _standin(self, options: dict[str, Any]) -> None:
+        standin = StandIn(host=options["host"], port=options["port"],
+                          auth_path=settings.ONESTOP_NATIONAL_AUTH_PATH,
+                          call_path=settings.ONESTOP_NATIONAL_CALL_PATH)
+        server = standin.bind()  # listening before it says so
+        self.stdout.write(f"{LABEL}\nlistening on http://{standin.host}:{standin.port} "
+                          f"(account {USERNAME} / {PASSWORD}); Ctrl-C stops it")
+        self.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+    def _check(self, options: dict[str, Any]) -> None:
+        try:
+            client = AdapterClient()
+            client.session()
+        except NationalError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self.stdout.write(f"session obtained from {client.config.url}")
