@@ -23,7 +23,12 @@ from pydantic import ValidationError
 from onestop.agencies.models import AdministrativeUnit
 from onestop.community.models import Visit
 from onestop.community.selectors import commune_coverage, help_kinds, teams_of
-from onestop.community.services import VisitPayload, visit_correct, visit_record
+from onestop.community.services import (
+    VisitPayload,
+    visit_correct,
+    visit_follow_up_close,
+    visit_record,
+)
 from onestop.core.errors import DomainError, NotFound, ValidationFailed
 
 from .base import ERRORS, InputSchema, _code_of, _plain, staff_auth
@@ -54,6 +59,8 @@ class CommunityVisitIn(InputSchema):
     dossier_code: str = Field(default="", max_length=40)
     consent: bool
     note: str = Field(default="", max_length=2000)
+    follow_up: str = Field(default="", max_length=500,
+                           description="What is left to do for the household (optional).")
 
 
 class CommunityVisitCorrectionIn(InputSchema):
@@ -66,6 +73,7 @@ class CommunityVisitCorrectionIn(InputSchema):
     helped: list[str] | None = Field(default=None, max_length=20)
     dossier_code: str | None = Field(default=None, max_length=40)
     note: str | None = Field(default=None, max_length=2000)
+    follow_up: str | None = Field(default=None, max_length=500)
     reason: str = Field(default="", max_length=500)
 
 
@@ -79,6 +87,8 @@ class CommunityVisitOut(Schema):
     dossier_code: str | None
     consent: bool
     note: str
+    follow_up: str
+    follow_up_closed_at: datetime.datetime | None
     member: str
     version: int
     created_at: datetime.datetime
@@ -132,7 +142,9 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
         "client_id": visit.client_id, "visited_at": visit.visited_at,
         "commune_code": visit.commune_id, "hamlet": visit.hamlet, "household": visit.household,
         "helped": list(visit.helped), "dossier_code": visit.dossier.code if visit.dossier else None,
-        "consent": visit.consent, "note": visit.note, "member": visit.member.user.get_username(),
+        "consent": visit.consent, "note": visit.note, "follow_up": visit.follow_up,
+        "follow_up_closed_at": visit.follow_up_closed_at,
+        "member": visit.member.user.get_username(),
         "version": visit.version, "created_at": visit.created_at, "updated_at": visit.updated_at,
     }
 
@@ -141,7 +153,8 @@ def _payload(data: CommunityVisitIn) -> VisitPayload:
     return VisitPayload(
         client_id=data.client_id, visited_at=data.visited_at, commune_code=data.commune_code,
         hamlet=data.hamlet, household=data.household, helped=list(data.helped),
-        consent=data.consent, dossier_code=data.dossier_code, note=data.note)
+        consent=data.consent, dossier_code=data.dossier_code, note=data.note,
+        follow_up=data.follow_up)
 
 
 def _record(request: HttpRequest, data: CommunityVisitIn) -> tuple[int, dict[str, Any]]:
@@ -220,6 +233,15 @@ def community_visit_correct(request: HttpRequest, client_id: uuid.UUID,
         raise ValidationFailed(_("Give at least one field to correct."))
     visit = visit_correct(actor=request.user, client_id=client_id, changes=changes,
                           reason=data.reason)
+    visit = Visit.objects.select_related("member__user", "dossier").get(pk=visit.pk)
+    return _visit_out(visit)
+
+
+@router.post("/visits/{client_id}/follow-up/close",
+             response={200: CommunityVisitOut, **ERRORS},
+             summary="Mark a visit's follow-up done (a member of its team)")
+def community_follow_up_close(request: HttpRequest, client_id: uuid.UUID) -> dict[str, Any]:
+    visit = visit_follow_up_close(actor=request.user, client_id=client_id)
     visit = Visit.objects.select_related("member__user", "dossier").get(pk=visit.pk)
     return _visit_out(visit)
 

@@ -74,6 +74,8 @@ urlpatterns = [
     path("community/c/<str:code>/households/", community.households_set,
          name="community_households"),
     path("community/teams/<int:pk>/", community.team, name="community_team"),
+    path("community/visits/<uuid:client_id>/follow-up/close/", community.follow_up_close,
+         name="community_follow_up_close"),
     path("community/teams/import/", community.teams_import, name="community_teams_import"),
     path("community/boundaries/import/", community.boundaries_import,
          name="community_boundaries_import"),

@@ -125,16 +125,21 @@ def load_demo_community(*, units: dict[str, AdministrativeUnit], streets: dict[s
             if earlier and rng.randrange(100) < 20:
                 helped = sorted({*helped, str(HelpKind.ONLINE_FILING)})
                 dossier_code = rng.choice(earlier)
-            note = rng.choice(("", "", "", "Hẹn quay lại hướng dẫn nộp hồ sơ trực tuyến.",
-                               "Hộ có người cao tuổi, cần hỗ trợ thêm."))
+            note = rng.choice(("", "", "", "Hộ có người cao tuổi, cần hỗ trợ thêm."))
+            follow_up = rng.choice(("",) * 5 + ("Hẹn quay lại hướng dẫn nộp hồ sơ trực tuyến.",
+                                                "Quay lại kích hoạt VNeID mức 2 khi có CCCD."))
             payload = services.VisitPayload(
                 client_id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 visited_at=visited_at, commune_code=unit.code, hamlet=hamlet,
                 household=household, helped=helped, consent=True, dossier_code=dossier_code,
-                note=note)
+                note=note, follow_up=follow_up)
             # Synced a little after the visit, as a phone back in signal would.
-            services.visit_record(member=member, payload=payload, is_demo=True,
-                                  at=visited_at + datetime.timedelta(minutes=rng.randrange(1, 90)))
+            synced = visited_at + datetime.timedelta(minutes=rng.randrange(1, 90))
+            services.visit_record(member=member, payload=payload, is_demo=True, at=synced)
+            closed = synced + datetime.timedelta(days=rng.randrange(1, 8))
+            if follow_up and closed < now and rng.randrange(100) < 60:
+                services.visit_follow_up_close(actor=member, client_id=payload.client_id,
+                                               at=closed)
             visits += 1
     # A city campaign over the demo's window and the month after it (demo goals).
     today = now.astimezone(VN).date()

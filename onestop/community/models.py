@@ -97,6 +97,13 @@ class Visit(models.Model):
                                 verbose_name=_("dossier"))
     consent = models.BooleanField(_("consent given"))
     note = models.TextField(_("note"), blank=True)
+    # What is left to do for the household (come back to finish a filing, …) and when a
+    # member of the team closed it.
+    follow_up = models.CharField(_("follow-up"), max_length=500, blank=True)
+    follow_up_closed_at = models.DateTimeField(_("follow-up closed at"), null=True, blank=True)
+    follow_up_closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                            on_delete=models.PROTECT, related_name="+",
+                                            verbose_name=_("follow-up closed by"))
     # SHA-256 of the body first sent: the same body again is the same visit, a different
     # one under the same client_id is a conflict.
     body_hash = models.CharField(max_length=64, editable=False)

@@ -117,6 +117,12 @@ def communes_followed(*, user: Any) -> list[AdministrativeUnit]:
     return list(AdministrativeUnit.objects.filter(code__in=codes).order_by("name"))
 
 
+def open_follow_ups(*, team: Team, limit: int = 100) -> list[Visit]:
+    return list(Visit.objects.filter(team=team, follow_up_closed_at__isnull=True)
+                .exclude(follow_up="").select_related("member__user")
+                .order_by("visited_at")[:limit])
+
+
 def may_follow(*, user: Any, commune_id: str) -> bool:
     visible = communes_visible_to(user=user)
     return visible is None or any(u.code == commune_id for u in visible)
@@ -349,12 +355,14 @@ class TeamScore:
     visits: int
     helps: int
     households: int
+    follow_ups_closed: int
 
 
 def team_leaderboard(*, communes: list[AdministrativeUnit],
                      since: datetime.datetime) -> list[TeamScore]:
     """Teams of the communes ranked by visits since `since` (then helps given, households
-    reached); teams with no visit are listed last, with zeros."""
+    reached); with the follow-ups they closed since then. Teams with no visit are listed
+    last, with zeros."""
     teams = {t.pk: t for t in Team.objects.filter(commune__in=communes)
              .select_related("commune")}
     visits = dict.fromkeys(teams, 0)
@@ -366,8 +374,11 @@ def team_leaderboard(*, communes: list[AdministrativeUnit],
         visits[team_id] += 1
         helps[team_id] += len(codes)
         households[team_id].add(key)
+    closed = dict(Visit.objects.filter(team_id__in=list(teams), follow_up_closed_at__gte=since)
+                  .values("team_id").annotate(n=Count("id")).values_list("team_id", "n"))
     scores = [TeamScore(team=t, visits=visits[pk], helps=helps[pk],
-                        households=len(households[pk])) for pk, t in teams.items()]
+                        households=len(households[pk]), follow_ups_closed=closed.get(pk, 0))
+              for pk, t in teams.items()]
     return sorted(scores, key=lambda s: (-s.visits, -s.helps, -s.households,
                                          s.team.commune.name, s.team.hamlet))
 

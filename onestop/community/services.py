@@ -73,6 +73,7 @@ class VisitPayload:
     consent: bool = False
     dossier_code: str = ""
     note: str = ""
+    follow_up: str = ""
 
     def canonical(self) -> dict[str, Any]:
         """The body in one form, so that a resend hashes the same whatever its key order."""
@@ -89,6 +90,8 @@ class VisitPayload:
             "consent": bool(self.consent),
             "dossier_code": self.dossier_code.strip(),
             "note": self.note.strip(),
+            # Only when given: visits sent before follow-ups existed keep their hash.
+            **({"follow_up": self.follow_up.strip()} if self.follow_up.strip() else {}),
         }
 
     def body_hash(self) -> str:
@@ -254,7 +257,8 @@ def visit_record(*, member: Any, payload: VisitPayload, at: datetime.datetime | 
                 household=body["household"],
                 household_key=household_key(body["hamlet"], body["household"]),
                 visited_at=visited, helped=body["helped"], dossier=dossier, consent=True,
-                note=body["note"], body_hash=digest, is_demo=is_demo)
+                note=body["note"], follow_up=body.get("follow_up", ""), body_hash=digest,
+                is_demo=is_demo)
             audit_append(actor=member, action="community.visit_record",
                          object_type="community_visit", object_id=str(visit.client_id),
                          data={"commune": visit.commune_id, "helped": visit.helped}, at=now)
@@ -268,13 +272,38 @@ def visit_record(*, member: Any, payload: VisitPayload, at: datetime.datetime | 
     return VisitResult(visit=visit, created=True)
 
 
-CORRECTABLE = ("hamlet", "household", "visited_at", "helped", "dossier_code", "note")
+@transaction.atomic
+def visit_follow_up_close(*, actor: Any, client_id: uuid.UUID,
+                          at: datetime.datetime | None = None) -> Visit:
+    """A member of the visit's team marks its follow-up done."""
+    now = now_or(at)
+    visit = (Visit.objects.select_for_update(of=("self",)).select_related("team")
+             .filter(client_id=client_id).first())
+    if visit is None:
+        raise NotFound()
+    if not TeamMember.objects.filter(team=visit.team, user=actor, is_active=True).exists():
+        raise NotAllowed(_("Only a member of the visit's team closes its follow-up."))
+    if not visit.follow_up:
+        raise ValidationFailed(_("This visit has no follow-up to close."))
+    if visit.follow_up_closed_at is not None:
+        raise Conflict(_("The follow-up was already closed."))
+    visit.follow_up_closed_at, visit.follow_up_closed_by = now, actor
+    visit.save(update_fields=["follow_up_closed_at", "follow_up_closed_by", "updated_at"])
+    audit_append(actor=actor, action="community.follow_up_close",
+                 object_type="community_visit", object_id=str(visit.client_id),
+                 data={"follow_up": visit.follow_up}, at=now)
+    return visit
+
+
+CORRECTABLE = ("hamlet", "household", "visited_at", "helped", "dossier_code", "note",
+               "follow_up")
 
 
 def _snapshot(visit: Visit) -> dict[str, Any]:
     return {"hamlet": visit.hamlet, "household": visit.household,
             "visited_at": visit.visited_at.isoformat(), "helped": list(visit.helped),
-            "dossier_code": visit.dossier.code if visit.dossier else "", "note": visit.note}
+            "dossier_code": visit.dossier.code if visit.dossier else "", "note": visit.note,
+            "follow_up": visit.follow_up}
 
 
 @transaction.atomic
@@ -307,16 +336,18 @@ def visit_correct(*, actor: Any, client_id: uuid.UUID, changes: dict[str, Any],
     payload = VisitPayload(
         client_id=visit.client_id, visited_at=visited_at, commune_code=visit.commune_id,
         hamlet=merged["hamlet"], household=merged["household"], helped=list(merged["helped"]),
-        consent=True, dossier_code=merged["dossier_code"] or "", note=merged["note"] or "")
+        consent=True, dossier_code=merged["dossier_code"] or "", note=merged["note"] or "",
+        follow_up=merged["follow_up"] or "")
     dossier, visited = _check(payload, now=now)
     body = payload.canonical()
     visit.hamlet, visit.household = body["hamlet"], body["household"]
     visit.household_key = household_key(body["hamlet"], body["household"])
     visit.visited_at, visit.helped, visit.dossier = visited, body["helped"], dossier
     visit.note = body["note"]
+    visit.follow_up = body.get("follow_up", "")
     visit.version += 1
     visit.save(update_fields=["hamlet", "household", "household_key", "visited_at", "helped",
-                              "dossier", "note", "version", "updated_at"])
+                              "dossier", "note", "follow_up", "version", "updated_at"])
     after = _snapshot(visit)
     VisitCorrection.objects.create(visit=visit, actor=actor, at=now, before=before, after=after,
                                    reason=reason.strip()[:500])

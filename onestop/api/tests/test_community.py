@@ -203,3 +203,26 @@ def test_a_bad_correction_is_refused_and_changes_nothing(client, teams, change, 
 def test_correcting_an_unknown_visit_is_404(client, teams):
     r = patch(client, token(client, "to.vien"), str(uuid.uuid4()), {"note": "x"})
     assert r.status_code == 404
+
+
+def test_a_follow_up_is_recorded_and_closed_once_by_a_member_of_the_team(client, teams):
+    from onestop.community.services import VisitPayload
+
+    data = body(follow_up="Quay lại hướng dẫn nộp hồ sơ trực tuyến")
+    first = post(client, token(client, "to.vien"), data)
+    assert first.status_code == 201 and first.json()["follow_up"].startswith("Quay lại")
+    assert first.json()["follow_up_closed_at"] is None
+    url = f"/api/v1/community/visits/{data['client_id']}/follow-up/close"
+    assert client.post(url, **token(client, "to.caikhe")).status_code == 403
+    closed = client.post(url, **token(client, "to.truong"))  # the team's leader
+    assert closed.status_code == 200 and closed.json()["follow_up_closed_at"]
+    assert client.post(url, **token(client, "to.truong")).status_code == 409
+    plain = body()
+    post(client, token(client, "to.vien"), plain)
+    r = client.post(f"/api/v1/community/visits/{plain['client_id']}/follow-up/close",
+                    **token(client, "to.vien"))
+    assert r.status_code == 400
+    # A visit sent without a follow-up hashes as before follow-ups existed.
+    assert "follow_up" not in VisitPayload(
+        client_id=uuid.uuid4(), visited_at=timezone.now(), commune_code="31135", hamlet="a",
+        household="b").canonical()

@@ -321,7 +321,9 @@ def test_every_operation_answers_within_its_published_schema(city, settings, tmp
          body={"visits": [visit, {**visit, "client_id": str(uuid.uuid4())}]})
     call("PATCH", "/community/visits/{client_id}", token=member,
          path_parameters={"client_id": visit["client_id"]},
-         body={"note": "bổ sung", "reason": "quên ghi chú"})
+         body={"note": "bổ sung", "reason": "quên ghi chú", "follow_up": "quay lại tuần sau"})
+    call("POST", "/community/visits/{client_id}/follow-up/close", token=member,
+         path_parameters={"client_id": visit["client_id"]})
     call("GET", "/community/coverage", token=member, query={"commune_code": "31135"})
 
     # The city guide: a place, an OCOP product, a road segment and a source's report.

@@ -198,3 +198,22 @@ def test_the_leaderboard_ranks_teams_and_the_week_table_counts_visits(client, te
                        ).context["weeks"]
     assert len(weeks) == 12 and sum(w.visits for w in weeks) == 2
     assert weeks[-1].week.weekday() == 0
+
+
+def test_a_member_closes_an_open_follow_up_on_the_team_page(client, teams):
+    payload = VisitPayload(
+        client_id=uuid.uuid4(), visited_at=timezone.now() - datetime.timedelta(hours=2),
+        commune_code="31135", hamlet="Khu vực 1", household="9 Ngô Quyền", helped=["vneid"],
+        consent=True, follow_up="Quay lại cài ứng dụng")
+    visit_record(member=teams.member.user, payload=payload)
+    client.force_login(teams.leader.user)
+    url = reverse("backoffice:community_team", args=[teams.team.pk])
+    assert "Quay lại cài ứng dụng" in client.get(url).content.decode()
+    r = client.post(reverse("backoffice:community_follow_up_close", args=[payload.client_id]),
+                    follow=True)
+    assert r.status_code == 200 and [v.pk for v in r.context["follow_ups"]] == []
+    leaders = client.get(reverse("backoffice:community")).context["leaders"]
+    assert leaders[0].follow_ups_closed == 1
+    client.force_login(teams.other_commune_member.user)  # another commune: not even found
+    assert client.post(reverse("backoffice:community_follow_up_close",
+                               args=[payload.client_id])).status_code == 404

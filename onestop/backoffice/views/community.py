@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 from onestop.accounts.decorators import area_required, page
 from onestop.agencies.models import AdministrativeUnit
 from onestop.community import maps, selectors, services
-from onestop.community.models import Team
+from onestop.community.models import Team, Visit
 from onestop.core.errors import DomainError, ValidationFailed
 
 # The leaderboard ranks the teams over the last 30 days.
@@ -95,6 +95,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
     visits = selectors.team_visits(team=team)
     return page(request, "backoffice/community/team.html", {
         "team": team, "members": selectors.team_members(team=team), "nav": "community",
+        "follow_ups": selectors.open_follow_ups(team=team),
+        "is_member": any(m.user_id == request.user.pk and m.is_active
+                         for m in selectors.team_members(team=team)),
         "visits": [(v, [labels.get(code, code) for code in v.helped]) for v in visits]})
 
 
@@ -256,3 +259,18 @@ def boundaries_import(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Boundaries imported: %(count)s communes.") % {
             "count": count})
     return redirect("backoffice:community")
+
+
+@area_required("community")
+@require_POST
+def follow_up_close(request: HttpRequest, client_id: str) -> HttpResponse:
+    visit = get_object_or_404(Visit.objects.select_related("team"), client_id=client_id)
+    if not selectors.may_follow(user=request.user, commune_id=visit.commune_id):
+        raise Http404("No such visit.")
+    try:
+        services.visit_follow_up_close(actor=request.user, client_id=visit.client_id)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Follow-up closed."))
+    return redirect("backoffice:community_team", pk=visit.team_id)

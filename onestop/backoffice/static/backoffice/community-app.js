@@ -258,11 +258,11 @@
       commune_code: team.commune_code, hamlet: $("visit-hamlet").value.trim(),
       household: $("visit-household").value.trim(), helped,
       dossier_code: $("visit-dossier").value.trim(), consent: $("visit-consent").checked,
-      note: $("visit-note").value.trim(),
+      note: $("visit-note").value.trim(), follow_up: $("visit-follow-up").value.trim(),
     };
     await visitPut({client_id: id, body, state: "pending", message: "",
                     saved_at: new Date().toISOString()});
-    for (const id of ["visit-household", "visit-dossier", "visit-note"]) $(id).value = "";
+    for (const id of ["visit-household", "visit-dossier", "visit-note", "visit-follow-up"]) $(id).value = "";
     for (const c of document.querySelectorAll("#visit-form input[type=checkbox]")) c.checked = false;
     $("visit-at").value = localNow();
     status(S.saved);
