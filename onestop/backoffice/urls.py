@@ -64,10 +64,13 @@ urlpatterns = [
     path("markets/<int:pk>/qr.pdf", markets.market_qr_sheet, name="market_qr_sheet"),
     # The city guide (issue 20): reviews, places, traffic sources
     path("cam-nang/", guide.review, name="guide"),
-    path("cam-nang/<slug:kind>/<int:pk>/", guide.review_act, name="guide_act"),
     path("cam-nang/dia-diem/", guide.place_list, name="guide_places"),
     path("cam-nang/dia-diem/<int:pk>/trang-thai/", guide.place_state, name="guide_place_state"),
+    path("cam-nang/dia-diem/moi/", guide.place_edit, name="guide_place_new"),
+    path("cam-nang/dia-diem/<int:pk>/", guide.place_edit, name="guide_place"),
     path("cam-nang/nguon-tin/", guide.sources, name="guide_sources"),
+    # after the paths above: 'dia-diem/<id>/' is a place, not a kind of review
+    path("cam-nang/<slug:kind>/<int:pk>/", guide.review_act, name="guide_act"),
     # Community digital teams (issue 12)
     path("community/", community.overview, name="community"),
     path("community/c/<str:code>/", community.commune, name="community_commune"),

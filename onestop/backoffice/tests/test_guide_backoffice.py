@@ -55,3 +55,34 @@ def test_a_new_source_shows_its_key_once(client, guide):  # noqa: F811
     r = client.post("/backoffice/cam-nang/nguon-tin/", {"code": "cam", "name": "Camera"})
     key = re.search(r"<code>(tk_[\w-]{40,})</code>", r.content.decode()).group(1)
     assert key not in client.get("/backoffice/cam-nang/nguon-tin/").content.decode()
+
+
+def test_staff_create_a_place_with_hours_and_a_photo_then_edit_it(client, guide, tmp_path,  # noqa: F811
+                                                                  settings):
+    from onestop.guide.models import Place
+    from onestop.guide.tests.conftest import image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(guide.staff)
+    r = client.post("/backoffice/cam-nang/dia-diem/moi/", {
+        "name": "Chợ nổi Cái Răng", "category": "destination", "commune_code": "31186",
+        "lat": "10.0061", "lon": "105.7488", "opening_hours": "mon: 05:00-09:00\nsun: 05:00-09:00",
+        "closed_at_tet": "1", "publish": "1", "photo": image_upload()})
+    assert r.status_code == 302, r.content[:300]
+    place = Place.objects.get()
+    assert place.state == "published" and place.opening_hours["sun"] == [["05:00", "09:00"]]
+    assert place.photos.count() == 1
+    r = client.post(f"/backoffice/cam-nang/dia-diem/{place.pk}/", {
+        "name": "Chợ nổi Cái Răng", "category": "destination", "commune_code": "31186",
+        "lat": "10.0061", "lon": "105.7488", "phone": "02923000000", "version": place.version})
+    assert r.status_code == 302
+    place.refresh_from_db()
+    assert place.phone == "02923000000" and place.version == 2
+    r = client.post(f"/backoffice/cam-nang/dia-diem/{place.pk}/", {
+        "name": "X", "category": "destination", "commune_code": "31186", "lat": "10.0061",
+        "lon": "105.7488", "version": 1})  # a stale version: someone changed it meanwhile
+    assert r.status_code == 400
+    r = client.post("/backoffice/cam-nang/dia-diem/moi/", {
+        "name": "Y", "category": "food", "commune_code": "31135", "lat": "10.03",
+        "lon": "105.78", "opening_hours": "every day 7 to 5"})
+    assert r.status_code == 400 and Place.objects.count() == 1
