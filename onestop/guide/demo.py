@@ -118,18 +118,22 @@ OCOP = [
      5, 120000, "chai 50 ml"),
 ]
 
+# A demo served for a working day still shows current reports beside the expired ones: the
+# "current" demo reports stay valid 12 hours after the load (real sources send every minute).
+CURRENT = 12 * 60
+
 # (code, road, from, to, [(lon, lat), …], report: None | (kind, level, minutes ago, valid for
 # minutes, description))
 SEGMENTS: list[tuple[Any, ...]] = [
     ("duong-30-4-1", "Đường 30 tháng 4", "Đại lộ Hòa Bình", "Đường 3 tháng 2",
      [(105.7838, 10.0320), (105.7800, 10.0270), (105.7772, 10.0232)],
-     (TrafficKind.CONGESTION, CongestionLevel.CONGESTED, 6, 30, "Giờ cao điểm chiều")),
+     (TrafficKind.CONGESTION, CongestionLevel.CONGESTED, 6, CURRENT, "Giờ cao điểm")),
     ("hoa-binh-1", "Đại lộ Hòa Bình", "Đường Nguyễn Trãi", "Đường 30 tháng 4",
      [(105.7812, 10.0371), (105.7830, 10.0345), (105.7838, 10.0320)],
-     (TrafficKind.CONGESTION, CongestionLevel.FREE, 4, 30, "")),
+     (TrafficKind.CONGESTION, CongestionLevel.FREE, 4, CURRENT, "")),
     ("hai-ba-trung-1", "Đường Hai Bà Trưng", "Đường Nguyễn Thái Học", "Cầu Nhị Kiều",
      [(105.7878, 10.0358), (105.7880, 10.0341), (105.7885, 10.0310)],
-     (TrafficKind.FLOODING, CongestionLevel.SLOW, 12, 120,
+     (TrafficKind.FLOODING, CongestionLevel.SLOW, 12, CURRENT,
       "Ngập 20 cm khi triều cường, xe máy đi chậm")),
     ("mau-than-1", "Đường Mậu Thân", "Đường 3 tháng 2", "Đường Trần Hưng Đạo",
      [(105.7720, 10.0300), (105.7765, 10.0335), (105.7790, 10.0352)],
@@ -141,7 +145,7 @@ SEGMENTS: list[tuple[Any, ...]] = [
      [(105.7772, 10.0232), (105.7745, 10.0265), (105.7720, 10.0300)], None),
     ("tran-hung-dao-1", "Đường Trần Hưng Đạo", "Đường Mậu Thân", "Đại lộ Hòa Bình",
      [(105.7790, 10.0352), (105.7805, 10.0350), (105.7830, 10.0345)],
-     (TrafficKind.CONGESTION, CongestionLevel.SLOW, 10, 30, "")),
+     (TrafficKind.CONGESTION, CongestionLevel.SLOW, 10, CURRENT, "")),
     ("cmt8-1", "Đường Cách Mạng Tháng Tám", "Đường Nguyễn Trãi", "Cầu Rạch Ngỗng",
      [(105.7812, 10.0371), (105.7790, 10.0400), (105.7760, 10.0440)],
      (TrafficKind.CONGESTION, CongestionLevel.CONGESTED, 200, 30, "")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -29,5 +31,8 @@ def test_the_demo_holds_landmarks_ocop_stars_and_current_and_stale_traffic():
     assert any(s.report and not s.stale for s in statuses)
     assert any(s.stale for s in statuses)
     assert any(s.report is None for s in statuses)
+    later = segment_statuses(now=timezone.now() + datetime.timedelta(hours=4))
+    assert any(s.report and not s.stale for s in later)  # a demo served all afternoon
+    assert any(s.stale for s in later)
     tax = Biller.objects.get(kind=Biller.Kind.TAX)
     assert "(demo)" in tax.name and Bill.objects.filter(biller=tax).count() == 3
