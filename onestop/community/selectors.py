@@ -242,7 +242,8 @@ class DigitalSociety:
             whole = self.households_registered
             return f"{name} {count}/{whole} ({percent(count, whole)} %)"
 
-        return (f"community visits up to {self.until.date().isoformat()}: households helped "
+        last_day = (self.until - datetime.timedelta(microseconds=1)).astimezone(VN).date()
+        return (f"community visits up to {last_day.isoformat()}: households helped "
                 f"with {part('e-ID (VNeID)', self.with_eid)}, "
                 f"{part('a cashless account', self.with_cashless)}, "
                 f"{part('online filing', self.with_online_services)}; value = mean of the "

@@ -62,6 +62,7 @@ def test_the_fill_computes_the_city_and_each_commune_and_keeps_entered_values(te
     assert city_value.value == Decimal("0.133333")  # (2/10 + 1/10 + 1/10) / 3
     assert ward_value.value == Decimal("0.250000")  # (1/4 + 1/4 + 1/4) / 3
     assert "community visits" in ward_value.provenance and "1/4" in ward_value.provenance
+    assert f"up to {timezone.localdate().isoformat()}:" in ward_value.provenance  # inclusive
     office = make_user("dto", "Văn phòng CĐS")
     office.is_superuser = True
     office.save()
