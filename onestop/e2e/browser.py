@@ -58,6 +58,13 @@ def horizontal_overflow(page: Any) -> int:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
+def menu_rows(page: Any) -> int:
+    """How many rows the site menu takes (issue 16: one at 1280 px)."""
+    return int(page.evaluate(
+        "() => new Set([...document.querySelectorAll('.site-nav li')]"
+        ".map(li => Math.round(li.getBoundingClientRect().top))).size"))
+
+
 def check_page(page: Any, label: str, problems: list[str]) -> None:
     """Collect axe's serious/critical violations and sideways scrolling at 360 px."""
     for v in axe_violations(page):

@@ -18,7 +18,15 @@ from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier, DossierDocument, Status
 from onestop.testing import make_city
 
-from .browser import PHONE, check_page, png_bytes, sign_in_citizen, sign_in_staff, upload
+from .browser import (
+    PHONE,
+    check_page,
+    menu_rows,
+    png_bytes,
+    sign_in_citizen,
+    sign_in_staff,
+    upload,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -71,6 +79,8 @@ def test_a_citizen_finds_a_procedure_by_typing_and_reads_everything_it_needs(
     page.goto(site + "/")
     check_page(page, "home", problems)
     assert page.locator("#frequent-h").count() == 1
+    if viewport["width"] >= 1280:
+        assert menu_rows(page) == 1  # the whole menu on one row, "Đăng nhập" included
     # Suggestions as one types, without accents.
     page.locator("#home-q").press_sequentially("dang ky khai", delay=30)
     option = page.locator("#home-q-suggestions [role=option]").first
