@@ -13,6 +13,7 @@ from .views import (
     guide,
     intake,
     markets,
+    national,
     notifications,
     payments,
     queue,
@@ -45,6 +46,9 @@ urlpatterns = [
     path("payments/refunds/<int:pk>/<slug:action>/", payments.refund_decide,
          name="refund_decide"),
     path("payments/reconciliation/", reconciliation.run_list, name="reconciliation"),
+    # The national public service portal's sync (onestop.national)
+    path("cong-dvc-quoc-gia/", national.failed_syncs, name="national_failed"),
+    path("cong-dvc-quoc-gia/<int:pk>/gui-lai/", national.resend, name="national_resend"),
     path("payments/reconciliation/<int:pk>/", reconciliation.run_detail,
          name="reconciliation_run"),
     path("payments/reconciliation/lines/<int:pk>/resolve/", reconciliation.line_resolve,

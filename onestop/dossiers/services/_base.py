@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.audit import audit_append
 from onestop.core.errors import Conflict, InvalidTransition, ValidationFailed
 
+from ..hooks import Change, recorded
 from ..models import Dossier, DossierStep, Status
 from ..public import bump_public_generation
 from ..transitions import ACTION_LABELS, Action, target_status
@@ -88,3 +89,6 @@ def record(
 
     notify_dossier_event(dossier=dossier, action=str(action), at=at, reason=reason, data=data,
                          actor=actor)
+    # Apps following dossiers (the national portal's outbox) write in this transaction too.
+    recorded(Change(dossier=dossier, action=str(action), from_status=from_status, actor=actor,
+                    at=at, reason=reason, data=data or {}))

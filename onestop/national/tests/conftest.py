@@ -24,5 +24,23 @@ def config_for(standin: StandIn, **overrides: object) -> Config:
 
 
 @pytest.fixture
-def client(standin: StandIn) -> AdapterClient:
+def adapter(standin: StandIn) -> AdapterClient:
     return AdapterClient(config_for(standin))
+
+
+@pytest.fixture
+def national(settings, standin: StandIn, city):  # noqa: ANN001 - pytest fixtures
+    """Sync on, pointed at the stand-in, the city's procedure mapped."""
+    from onestop.national.models import ProcedureMapping
+
+    config = config_for(standin)
+    settings.ONESTOP_NATIONAL_SYNC = True
+    settings.ONESTOP_NATIONAL_URL = config.url
+    settings.ONESTOP_NATIONAL_USERNAME = config.username
+    settings.ONESTOP_NATIONAL_PASSWORD = config.password
+    settings.ONESTOP_NATIONAL_UNIT_CODE = config.unit_code
+    settings.ONESTOP_NATIONAL_RETRY_BASE = 1
+    settings.ONESTOP_NATIONAL_RETRY_MAX = 4
+    ProcedureMapping.objects.create(procedure=city.version.procedure, national_code="1.001193",
+                                    field_code="G13-TP01")
+    return city

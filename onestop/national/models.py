@@ -1,0 +1,111 @@
+"""The national portal's code mappings (data an admin edits) and the sync outbox."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from onestop.catalog.models import Procedure
+from onestop.dossiers.models import Dossier, Status
+
+
+class StatusMapping(models.Model):
+    """TrangThaiHoSo sent for a dossier status. A blank code means "not sent" on purpose;
+    a status with no row at all is reported as unmapped, never skipped silently."""
+
+    status = models.PositiveSmallIntegerField(_("dossier status"), choices=Status.choices,
+                                              unique=True)
+    national_code = models.CharField(_("national status code"), max_length=8, blank=True,
+                                     help_text=_("Leave blank not to send this status."))
+
+    class Meta:
+        ordering = ["status"]
+        verbose_name = _("status mapping")
+        verbose_name_plural = _("status mappings")
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} → {self.national_code or '—'}"
+
+
+class ProcedureMapping(models.Model):
+    """MaTTHC / TenTTHC and MaLinhVuc / TenLinhVuc sent for a procedure of the catalog."""
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE,
+                                     related_name="national_mapping",
+                                     verbose_name=_("procedure"))
+    national_code = models.CharField(_("national procedure code (MaTTHC)"), max_length=32)
+    national_name = models.CharField(_("national procedure name (TenTTHC)"), max_length=500,
+                                     blank=True,
+                                     help_text=_("Blank: the name in the catalog."))
+    field_code = models.CharField(_("national field code (MaLinhVuc)"), max_length=40)
+    field_name = models.CharField(_("national field name (TenLinhVuc)"), max_length=300,
+                                  blank=True, help_text=_("Blank: the field in the catalog."))
+
+    class Meta:
+        ordering = ["procedure__code"]
+        verbose_name = _("procedure mapping")
+        verbose_name_plural = _("procedure mappings")
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} → {self.national_code}"
+
+
+class SyncItem(models.Model):
+    """One recorded change of a dossier to send, written in the change's transaction and
+    sent in order per dossier (an item waits while an earlier one of its dossier is not
+    sent)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("to send")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        UNMAPPED = "unmapped", _("no national code")
+        SKIPPED = "skipped", _("not sent (status mapped to no code)")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("dossier"))
+    action = models.CharField(_("action"), max_length=40)
+    # The dossier's and the step's values at the change (the lists of files, results, fees
+    # and supplement rounds are read when it is sent: they only grow).
+    snapshot = models.JSONField(_("values at the change"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices,
+                             default=State.PENDING)
+    dossier_sent = models.BooleanField(default=False)  # DongBoHoSoMC accepted, step next
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(_("reason"), blank=True)
+    created_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("national sync item")
+        verbose_name_plural = _("national sync items")
+        indexes = [
+            models.Index(fields=["dossier", "id"]),
+            models.Index(fields=["next_attempt_at"], condition=models.Q(state="pending"),
+                         name="national_sync_due"),
+            models.Index(fields=["state", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.pk} {self.action} ({self.state})"
+
+
+class SyncAnswer(models.Model):
+    """Every call made for an item and what came back (or why nothing did)."""
+
+    item = models.ForeignKey(SyncItem, on_delete=models.CASCADE, related_name="answers")
+    operation = models.CharField(max_length=40)
+    request = models.JSONField(default=dict)  # the operation's body, without the session
+    answer = models.JSONField(null=True, blank=True)
+    ok = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {'ok' if self.ok else 'error'}"
