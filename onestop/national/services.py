@@ -41,8 +41,9 @@ from .models import ProcedureMapping, StatusMapping, SyncAnswer, SyncItem
 
 logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=2)
-# HinhThuc: how the dossier was filed (onestop's Channel → the portal's code; docs/national.md).
-CHANNEL_CODES = {1: "0", 2: "1", 3: "2"}
+# HinhThuc: 1 when the result goes back by the public postal service, else 0 (as OpenCPS's
+# DVCQG integration sends it; docs/national.md).
+POSTAL_RESULT = "post"
 
 
 def _date(value: datetime.datetime | None) -> str:
@@ -61,6 +62,7 @@ def snapshot_of(change: Change) -> dict[str, Any]:
     step = d.current_step
     return {
         "status": int(d.status), "channel": int(d.channel),
+        "result_by_post": d.result_delivery == POSTAL_RESULT,
         "applicant_name": d.applicant_name, "organisation": d.is_organisation,
         "email": d.applicant_email, "phone": d.applicant_phone, "note": d.note[:500],
         "received_at": _date(d.received_at), "appointment_at": _date(d.appointment_at),
@@ -108,17 +110,23 @@ def _lists(dossier: Dossier) -> dict[str, list[dict[str, Any]]]:
     docs = list(dossier.documents.order_by("id").values("id", "kind", "name",
                                                         "required_document_id"))
     submitted = [{"TepDinhKemId": str(d["id"]), "TenTepDinhKem": d["name"],
+                  "IsDeleted": "false",
                   "MaThanhPhanHoSo": str(d["required_document_id"] or "")}
                  for d in docs if d["kind"] in (DossierDocument.Kind.SUBMITTED,
                                                 DossierDocument.Kind.SUPPLEMENT)]
-    results = [{"GiayToId": str(d["id"]), "TenGiayTo": d["name"]}
+    results = [{"GiayToId": str(d["id"]), "TenGiayTo": d["name"],
+                "MaThanhPhanHoSo": str(d["required_document_id"] or "")}
                for d in docs if d["kind"] == DossierDocument.Kind.RESULT]
-    fees = [{"TenPhiLePhi": link.item.name, "Gia": link.item.amount,
-             "TrangThai": link.item.state}
+    fees = [{"TenPhiLePhi": link.item.name, "MaPhiLePhi": str(link.item.fee_id or ""),
+             "Gia": str(link.item.amount), "LoaiPhiLePhi": link.item.source}
             for link in dossier.fee_links.select_related("item").order_by("id")]
-    rounds = [{"NgayYeuCau": _date(s.requested_at), "NoiDungYeuCau": s.reason,
-               "DanhSachGiayTo": s.items, "NgayBoSung": _date(s.resolved_at)}
-              for s in dossier.supplements.order_by("requested_at", "id")]
+    rounds = [{"HoSoBoSungId": str(s.pk), "NguoiYeuCauBoSung": _name(s.requested_by),
+               "NoiDungBoSung": s.reason, "DanhSachGiayToBoSung": s.items,
+               "NgayBoSung": _date(s.requested_at),
+               "NgayTiepNhanBoSung": _date(s.resolved_at),
+               "TrangThaiBoSung": "1" if s.resolved_at else "0"}
+              for s in dossier.supplements.select_related("requested_by")
+              .order_by("requested_at", "id")]
     return {"TaiLieuNop": submitted, "DanhSachGiayToKetQua": results,
             "DanhSachLePhi": fees, "DanhSachHoSoBoSung": rounds}
 
@@ -152,7 +160,7 @@ def records_for(item: SyncItem) -> tuple[dict[str, Any], dict[str, Any]] | None:
         "NgayTiepNhan": s["received_at"], "NgayHenTra": s["appointment_at"],
         "NgayTra": s["returned_at"], "NgayKetThucXuLy": s["finished_at"],
         "TrangThaiHoSo": status.national_code,
-        "HinhThuc": CHANNEL_CODES.get(s["channel"], "0"), "DonViXuLy": s["handling_agency"],
+        "HinhThuc": "1" if s.get("result_by_post") else "0", "DonViXuLy": s["handling_agency"],
         **_lists(dossier),
     }
     step = {

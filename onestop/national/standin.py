@@ -37,15 +37,15 @@ DOSSIER_FIELDS = (
     "Email", "SoDienThoai", "TrichYeuHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTra",
     "NgayKetThucXuLy", "TrangThaiHoSo", "HinhThuc", "DonViXuLy",
 )
-DOSSIER_REQUIRED = ("MaHoSo", "MaTTHC", "TenTTHC", "ChuHoSo", "LoaiDoiTuong",
-                    "NgayTiepNhan", "NgayHenTra", "TrangThaiHoSo", "DonViXuLy")
+# Required: what OpenCPS's DVCQG integration does not mark "ko bb" (không bắt buộc).
+DOSSIER_REQUIRED = ("MaHoSo", "MaTTHC", "TenTTHC", "MaLinhVuc", "TenLinhVuc", "LoaiDoiTuong",
+                    "NgayTiepNhan", "NgayHenTra", "TrangThaiHoSo", "HinhThuc", "DonViXuLy")
 DOSSIER_DATES = ("NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy")
 DOSSIER_LISTS = ("TaiLieuNop", "DanhSachGiayToKetQua", "DanhSachLePhi",
                  "DanhSachHoSoBoSung")
 PROGRESS_FIELDS = ("MaHoSo", "NguoiXuLy", "ChucDanh", "ThoiDiemXuLy", "PhongBanXuLy",
                    "NoiDungXuLy", "TrangThai", "NgayBatDau", "NgayKetThucTheoQuyDinh")
-PROGRESS_REQUIRED = ("MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "NoiDungXuLy", "TrangThai",
-                     "NgayBatDau")
+PROGRESS_REQUIRED = ("MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "NoiDungXuLy", "TrangThai")
 PROGRESS_DATES = ("ThoiDiemXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh")
 VIETNAM_OFFSET = datetime.timezone(datetime.timedelta(hours=7))
 
@@ -71,6 +71,8 @@ def check_dossier(record: Any) -> list[str]:
                if record.get(name) not in ("", None) and not valid_date(record.get(name))]
     if str(record.get("LoaiDoiTuong", "")) not in {"1", "2"}:
         errors.append("LoaiDoiTuong: 1 (citizen) or 2 (business)")
+    if str(record.get("HinhThuc", "")) not in {"0", "1"}:
+        errors.append("HinhThuc: 0 or 1 (result by post)")
     errors += [f"{name}: not a list" for name in DOSSIER_LISTS
                if not isinstance(record.get(name), list)]
     return errors

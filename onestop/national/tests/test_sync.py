@@ -87,7 +87,7 @@ def test_every_change_reaches_the_standin_in_order(national: Any, standin: Stand
     held = standin.state.dossiers[d.code]
     assert held["TrangThaiHoSo"] == "10" and held["MaTTHC"] == "1.001193"
     assert held["NgayTiepNhan"] == "20260302080000"  # Vietnam time, yyyyMMddHHmmss
-    assert held["DanhSachHoSoBoSung"][0]["NoiDungYeuCau"] == "Thiếu bản sao giấy tờ tùy thân"
+    assert held["DanhSachHoSoBoSung"][0]["NoiDungBoSung"] == "Thiếu bản sao giấy tờ tùy thân"
     results = list(d.documents.filter(kind="result").values_list("name", flat=True))
     assert [r["TenGiayTo"] for r in held["DanhSachGiayToKetQua"]] == results
     assert check_dossier(held) == [] and all(check_progress(p) == []
@@ -204,3 +204,18 @@ def test_standin_down_then_back_drains_the_backlog_in_order_nothing_lost_or_dupl
         assert _steps(standin, d.code) == ["2", "4", "5"]
     assert len(standin.state.progress) == 12  # nothing lost, nothing twice
     assert sync_run(client=client, now=LATER) == {}
+
+
+def test_the_sync_and_stats_commands_send_and_count(national: Any, standin: StandIn) -> None:
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    _received(national)
+    out = io.StringIO()
+    call_command("national", "sync", stdout=out)
+    assert json.loads(out.getvalue()) == {"sent": 1}
+    out = io.StringIO()
+    call_command("national", "stats", stdout=out)
+    assert json.loads(out.getvalue()) == {"sent": 1}

@@ -3,17 +3,23 @@
     onestop national standin [--port N] [--host H]   # run the local STAND-IN of the adapter
     onestop national check                             # obtain a session from the adapter set
                                                        # in ONESTOP_NATIONAL_URL
+    onestop national sync                              # send the outbox rows due now
+    onestop national stats                             # outbox rows by state, as JSON
 """
 
 from __future__ import annotations
 
+import json
 from argparse import ArgumentParser
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 
 from onestop.national.client import AdapterClient, NationalError
+from onestop.national.models import SyncItem
+from onestop.national.services import sync_run
 from onestop.national.standin import LABEL, PASSWORD, USERNAME, StandIn
 
 
@@ -26,6 +32,8 @@ class Command(BaseCommand):
         standin.add_argument("--host", default="127.0.0.1")
         standin.add_argument("--port", type=int, default=8791)
         sub.add_parser("check", help="Ask the configured adapter for a session.")
+        sub.add_parser("sync", help="Send the outbox rows that are due now.")
+        sub.add_parser("stats", help="Outbox rows by state, as JSON.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         getattr(self, "_" + action)(options)
@@ -50,3 +58,16 @@ class Command(BaseCommand):
         except NationalError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         self.stdout.write(f"session obtained from {client.config.url}")
+
+    def _sync(self, options: dict[str, Any]) -> None:
+        if not settings.ONESTOP_NATIONAL_SYNC:
+            raise CommandError("ONESTOP_NATIONAL_SYNC is off", returncode=2)
+        try:
+            counts = sync_run()
+        except NationalError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self.stdout.write(json.dumps({str(k): v for k, v in counts.items()}))
+
+    def _stats(self, options: dict[str, Any]) -> None:
+        rows = SyncItem.objects.values("state").annotate(n=Count("id")).order_by("state")
+        self.stdout.write(json.dumps({r["state"]: r["n"] for r in rows}))
