@@ -80,6 +80,13 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
         sim.run(sim.plans(size))
         # What the worker would have done meanwhile: flag overdue dossiers, draft apologies.
         svc.deadline_sweep(now=now)
+        # ... and signed the receipts issued (the signing task of each settlement).
+        from onestop.payments.models import Receipt
+        from onestop.payments.services import receipt_sign
+
+        for receipt_id in Receipt.objects.filter(signed_at__isnull=True).values_list(
+                "pk", flat=True):
+            receipt_sign(receipt_id=receipt_id)
         # Ratings and feedback (PAKN), through the feedback services.
         load_demo_feedback(citizen=citizen, now=now, rng=rng, procedure_codes=[
             v.procedure.code for _spec, v in versions.values()])

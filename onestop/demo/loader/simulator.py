@@ -355,6 +355,11 @@ class Simulator:
             return
         t = self.later(cal, t, 20 * 60, 2 * cal.day_seconds)
         yield t
+        owed = svc.outstanding(dossier_id=pk)
+        if owed:
+            # The fee is paid in cash at the counter when the result is collected: the receipt
+            # is issued (and signed by the collecting unit, demo_load) as in production.
+            svc.payment_record_cash(dossier_id=pk, officer=officer, amount=owed, at=t)
         svc.dossier_return_result(dossier_id=pk, officer=officer, at=t)
 
     def run(self, plans: list[Plan]) -> None:

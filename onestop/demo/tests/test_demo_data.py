@@ -117,6 +117,13 @@ def test_every_returned_demo_dossier_has_a_signed_result_the_citizens_too():
         kind="result", dossier__applicant__username="congdan").first().file.read())
     assert report.ok and report.signatures[0].demo  # a DEMO certificate, and says so
     assert SignedDocument.objects.filter(kind="apology").exists()
+    # The fees of returned dossiers were paid at the counter: signed receipts (issue 15).
+    from onestop.payments.models import Receipt
+    from onestop.payments.services import render_receipt_pdf
+
+    receipts = Receipt.objects.all()
+    assert receipts.exists() and not receipts.filter(signed_at__isnull=True).exists()
+    assert verify_pdf(render_receipt_pdf(receipts.first())).ok
     assert audit_verify().ok
 
 
