@@ -8,6 +8,7 @@ import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from onestop.guide.models import CitizenReport, PlaceSuggestion
@@ -144,3 +145,46 @@ def test_a_producer_registers_is_approved_and_lists_its_product(client, guide): 
     expired = {**product, "certificate_expires": (today - datetime.timedelta(days=1)).isoformat()}
     r = client.post("/ocop/cua-toi/", expired)
     assert r.status_code == 400 and OcopProduct.objects.count() == 1
+
+
+def test_a_producer_edits_its_product_and_adds_a_photo(client, guide):  # noqa: F811
+    from onestop.guide.models import OcopProduct
+    from onestop.guide.services.ocop import producer_register, producer_review, product_create
+
+    producer = producer_register(name="HTX Dừa", kind="cooperative", commune_code="31135",
+                                 manager=guide.citizen)
+    producer_review(actor=guide.staff, producer_id=producer.pk, approve=True)
+    today = timezone.localdate()
+    made = product_create(actor=guide.citizen, producer_id=producer.pk, data={
+        "name": "Kẹo dừa", "category": "food", "stars": "3", "decision_number": "9/QĐ",
+        "decision_date": (today - datetime.timedelta(days=3)).isoformat(),
+        "decision_authority": "UBND",
+        "certificate_expires": (today + datetime.timedelta(days=300)).isoformat()})
+    client.force_login(guide.citizen)
+    page = client.get("/ocop/cua-toi/").content.decode()
+    assert 'value="update"' in page and 'value="photo"' in page
+    r = client.post("/ocop/cua-toi/", {"action": "update", "product": made.pk, "price": "45000",
+                                       "unit": "hộp 400 g", "description": "Kẹo dừa sáp"})
+    assert r.status_code == 302
+    made.refresh_from_db()
+    assert made.price == 45000 and made.unit == "hộp 400 g"
+    r = client.post("/ocop/cua-toi/", {"action": "update", "product": made.pk,
+                                       "certificate_expires": (
+                                           today - datetime.timedelta(days=1)).isoformat()})
+    assert r.status_code == 400  # an expired certificate is refused, the product unchanged
+    made.refresh_from_db()
+    assert made.certificate_expires > today
+    r = client.post("/ocop/cua-toi/", {"action": "photo", "product": made.pk,
+                                       "photo": image_upload()})
+    assert r.status_code == 302 and made.photos.count() == 1
+    r = client.post("/ocop/cua-toi/", {"action": "photo", "product": made.pk,
+                                       "photo": SimpleUploadedFile("x.jpg", b"<html>")})
+    assert r.status_code == 400 and made.photos.count() == 1
+    # Another citizen's account cannot change it.
+    from onestop.accounts.services import citizen_sign_up
+
+    client.force_login(citizen_sign_up(full_name="Lê Văn Tám", cccd="092090005678",
+                                       phone="0900000002", password="mat-khau-an-toan-2026"))
+    r = client.post("/ocop/cua-toi/", {"action": "update", "product": made.pk, "price": "1"})
+    assert r.status_code == 400
+    assert OcopProduct.objects.get(pk=made.pk).price == 45000

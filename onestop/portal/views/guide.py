@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from onestop.accounts.decorators import citizen_required
 from onestop.agencies.models import AdministrativeUnit
-from onestop.core.errors import DomainError
+from onestop.core.errors import DomainError, ValidationFailed
 from onestop.core.ratelimit import lookup_over_limit
 from onestop.guide import selectors as sel
 from onestop.guide.geo import province_bounds
@@ -377,6 +377,22 @@ def ocop_mine(request: HttpRequest) -> HttpResponse:
                 services.listing_add(actor=request.user,
                                      product_id=int(post.get("product") or 0),
                                      platform=post.get("platform", ""), url=post.get("url", ""))
+            elif action == "update":
+                # Only what the producer typed is changed; the certificate's fields are checked
+                # again by the service (an expired one is refused).
+                services.product_update(
+                    actor=request.user, product_id=int(post.get("product") or 0), changes={
+                        key: post[key] for key in (
+                            "price", "unit", "description", "decision_number",
+                            "decision_date", "decision_authority", "certificate_expires",
+                            "stars") if key in post})
+            elif action == "photo":
+                upload = request.FILES.get("photo")
+                if upload is None:
+                    raise ValidationFailed(_("Choose a photo to upload."))
+                services.product_photo_add(actor=request.user,
+                                           product_id=int(post.get("product") or 0),
+                                           upload=upload)
             elif action == "state":
                 services.product_set_state(actor=request.user,
                                            product_id=int(post.get("product") or 0),
@@ -390,7 +406,8 @@ def ocop_mine(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("portal:ocop_mine")
     producers = list(Producer.objects.filter(manager_id=request.user.pk)
-                     .select_related("commune").prefetch_related("products__listings"))
+                     .select_related("commune")
+                     .prefetch_related("products__listings", "products__photos"))
     return render(request, "portal/guide/ocop_mine.html", {
         "producers": producers, "error": error, "kinds": ProducerKind.choices,
         "categories": OcopCategory.choices, "communes": _communes(),
