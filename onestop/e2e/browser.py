@@ -58,6 +58,21 @@ def horizontal_overflow(page: Any) -> int:
         "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"))
 
 
+def local_only(context: Any, site: str) -> list[str]:
+    """Abort every request to another host (as on a closed network); returns their URLs."""
+    blocked: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith(site):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    return blocked
+
+
 def menu_rows(page: Any) -> int:
     """How many rows the site menu takes (issue 16: one at 1280 px)."""
     return int(page.evaluate(

@@ -16,25 +16,11 @@ from onestop.guide.models import TrafficSource
 from onestop.guide.services.traffic import segment_create, traffic_report_ingest
 from onestop.guide.tests.conftest import make_guide_data
 
-from .browser import PHONE, check_page
+from .browser import PHONE, check_page, local_only
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DESKTOP = {"width": 1280, "height": 900}
-
-
-def _local_only(context: Any, site: str) -> list[str]:
-    blocked: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(site):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    return blocked
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "360"])
@@ -61,7 +47,7 @@ def test_search_map_and_traffic_work_with_no_other_host(site: str, new_context: 
                           level="blocked", reported_at=now - datetime.timedelta(hours=3),
                           valid_until=now - datetime.timedelta(hours=2))
     context = new_context(viewport=viewport)
-    blocked = _local_only(context, site)
+    blocked = local_only(context, site)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -21,6 +21,7 @@ from onestop.testing import make_city
 from .browser import (
     PHONE,
     check_page,
+    local_only,
     menu_rows,
     png_bytes,
     sign_in_citizen,
@@ -34,24 +35,9 @@ PASSWORD = "mat-khau-an-toan-2026"
 DESKTOP = {"width": 1280, "height": 900}
 
 
-def _local_only(context: Any, site: str) -> list[str]:
-    """Abort every request to another host (as on a closed network); returns their URLs."""
-    blocked: list[str] = []
-
-    def route(r: Any) -> None:
-        if r.request.url.startswith(site):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    return blocked
-
-
 def test_the_api_docs_work_with_no_other_host_reachable(site: str, new_context: Any) -> None:
     context = new_context(viewport=DESKTOP)
-    blocked = _local_only(context, site)
+    blocked = local_only(context, site)
     page = context.new_page()
     page.goto(f"{site}/api/v1/docs")
     page.wait_for_selector(".opblock", timeout=20_000)  # Swagger UI drew the operations
@@ -72,7 +58,7 @@ def test_a_citizen_finds_a_procedure_by_typing_and_reads_everything_it_needs(
     form.template.save("to-khai.pdf", ContentFile(b"%PDF-1.4 mau to khai"))
     svc.dossier_submit_online(filing=city.filing())  # so the home page lists it as used
     context = new_context(viewport=viewport)
-    blocked = _local_only(context, site)
+    blocked = local_only(context, site)
     page = context.new_page()
     problems: list[str] = []
 
