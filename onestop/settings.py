@@ -14,6 +14,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from onestop.core.storage import storage_from_url as _storage_from_url
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -264,8 +266,10 @@ def _leaflet_static() -> str:
 STATICFILES_DIRS = [_leaflet_static()]
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
+# Stored files on the local disk, or in an S3-compatible store (onestop/core/storage.py).
+ONESTOP_STORAGE_URL = env_str("ONESTOP_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _storage_from_url(ONESTOP_STORAGE_URL),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
