@@ -82,8 +82,11 @@ def _count_db(key: str, window: int) -> int:
                 RateWindow.objects.filter(key=key, window=window).update(count=F("count") + 1)
         value = RateWindow.objects.filter(key=key, window=window).values_list(
             "count", flat=True).first()
-    if window % 50 == 0:  # now and then, forget old windows
-        RateWindow.objects.filter(window__lt=window - 2).delete()
+    if window % 50 == 0:  # now and then, forget this key's old windows
+        # Only this key's: keys count in windows of different lengths (60 s for the API,
+        # 900 s for sign-in failures), so another key's current window has a far smaller
+        # number and would be wiped (every 50 minutes, sign-in failures were forgotten).
+        RateWindow.objects.filter(key=key, window__lt=window - 2).delete()
     return int(value or 0)
 
 

@@ -113,3 +113,19 @@ def test_the_redis_cache_builds_one_client_per_process(settings, monkeypatch):
         cache.set(f"onestop-test:{i}", i, 30)
         assert cache.get(f"onestop-test:{i}") == i
     assert len(built) == 1
+
+
+def test_forgetting_old_windows_never_touches_another_keys_current_count(settings):
+    # 2 December 2026, 05:40 UTC: the minute's number is a multiple of 50, so every API
+    # sign-in counted then deleted "windows older than this one" of every key, including
+    # the 15-minute windows of sign-in failures: the lock-out never came (a CI run failed).
+    settings.ONESTOP_REDIS_URL = ""
+    at = 1796190000.0  # 2026-12-02 05:40:00 UTC
+    assert (int(at) // 60) % 50 == 0
+    for expected in (1, 2):
+        assert ratelimit.count(key="throttle:sign_in:account:officer", window_seconds=900,
+                               now=at).value == expected
+    for _ in range(2):  # the second count of a window cleans up (the first only creates it)
+        ratelimit.count(key="auth:127.0.0.1", window_seconds=60, now=at)
+    assert ratelimit.count(key="throttle:sign_in:account:officer", window_seconds=900,
+                           now=at).value == 3
