@@ -266,7 +266,7 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
         current_step_id, "current_role", supplement_count, due_soon_flagged_at,
         overdue_flagged_at, updated_at, applicant_kind, applicant_tax_code,
         applicant_representative, filer_name, filer_id_number, authorisation, result_delivery,
-        legal_due_at
+        legal_due_at, declaration
     )
     SELECT %(dbase)s + u.i,
            CASE WHEN u.seq IS NOT NULL THEN a.code || '-'
@@ -299,7 +299,9 @@ def _insert_dossiers(*, n: int, dbase: int, sbase: int, world: dict[str, Any]) -
            COALESCE(u.finished_at, u.received_at, u.submitted_at),
            %(individual)s, '', '', '', '', '', %(counter)s,
            -- The legal due moment: the receipt slip's appointment (no apology moves it).
-           u.appointment_at
+           u.appointment_at,
+           -- No electronic declaration (the generated filings carry scans).
+           '{{}}'
     FROM u
     JOIN agencies_agency a ON a.id = u.receiving_id
     LEFT JOIN perf_staff off ON off.agency_id = u.receiving_id AND off.role = 'officer'
