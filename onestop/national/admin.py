@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ProcedureMapping, StatusMapping, SyncAnswer, SyncItem
+from .models import NationalAccount, ProcedureMapping, StatusMapping, SyncAnswer, SyncItem
 
 
 @admin.register(StatusMapping)
@@ -33,6 +33,19 @@ class SyncItemAdmin(admin.ModelAdmin):
     search_fields = ["dossier__code"]
     readonly_fields = [f.name for f in SyncItem._meta.fields]
     inlines = [SyncAnswerInline]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(NationalAccount)
+class NationalAccountAdmin(admin.ModelAdmin):
+    """Who signed in with the national account (read-only: made by the sign-in)."""
+
+    list_display = ["technical_id", "kind", "user", "business", "last_sign_in_at"]
+    list_filter = ["kind"]
+    search_fields = ["technical_id", "identification_number", "tax_code", "user__full_name"]
+    readonly_fields = [f.name for f in NationalAccount._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

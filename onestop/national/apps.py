@@ -11,6 +11,7 @@ class NationalConfig(AppConfig):
         from onestop.core.scheduler import register_periodic_job
         from onestop.dossiers.hooks import register_record_hook
 
+        from . import signin
         from .services import record_change
         from .tasks import sync_run_task
 
@@ -19,3 +20,5 @@ class NationalConfig(AppConfig):
         # Rows due after their back-off (docs/national.md); a no-op while sync is off.
         register_periodic_job("national_sync", every="ONESTOP_NATIONAL_INTERVAL",
                               task=sync_run_task)
+        # The national account as one more identity provider (off unless configured).
+        signin.register()

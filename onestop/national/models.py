@@ -109,3 +109,34 @@ class SyncAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operation} {'ok' if self.ok else 'error'}"
+
+
+class NationalAccount(models.Model):
+    """A national account (Cổng DVCQG / VNeID) that signed in here, and the account it signs
+    in as (national/signin.py). The technical id is the applicant's id in the sync."""
+
+    class Kind(models.TextChoices):
+        CITIZEN = "citizen", _("citizen account")
+        BUSINESS = "business", _("business account")
+
+    technical_id = models.CharField(_("national technical id"), max_length=100, unique=True)
+    kind = models.CharField(_("account type"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("account"))
+    business = models.ForeignKey("accounts.Business", null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("business"))
+    identification_number = models.CharField(_("personal identification number"),
+                                             max_length=12, blank=True)
+    tax_code = models.CharField(_("enterprise (tax) code"), max_length=14, blank=True)
+    linked_at = models.DateTimeField(_("first signed in at"))
+    last_sign_in_at = models.DateTimeField(_("last signed in at"))
+
+    class Meta:
+        ordering = ["-last_sign_in_at"]
+        verbose_name = _("national account")
+        verbose_name_plural = _("national accounts")
+        indexes = [models.Index(fields=["user", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.technical_id} ({self.get_kind_display()})"

@@ -38,6 +38,7 @@ from onestop.dossiers.models import Dossier, DossierDocument
 
 from .client import AdapterClient, NationalError, TransportError, national_date
 from .models import ProcedureMapping, StatusMapping, SyncAnswer, SyncItem
+from .signin import technical_id_for
 
 logger = logging.getLogger(__name__)
 LEASE = datetime.timedelta(minutes=2)
@@ -64,6 +65,10 @@ def snapshot_of(change: Change) -> dict[str, Any]:
         "status": int(d.status), "channel": int(d.channel),
         "result_by_post": d.result_delivery == POSTAL_RESULT,
         "applicant_name": d.applicant_name, "organisation": d.is_organisation,
+        # The applicant's national technical id, when their account signed in with the
+        # national account (national/signin.py); sent as MaDoiTuong.
+        "applicant_technical_id": technical_id_for(user_id=d.applicant_id,
+                                                   organisation=d.is_organisation),
         "email": d.applicant_email, "phone": d.applicant_phone, "note": d.note[:500],
         "received_at": _date(d.received_at), "appointment_at": _date(d.appointment_at),
         "returned_at": _date(d.returned_at), "finished_at": _date(d.finished_at),
@@ -155,6 +160,7 @@ def records_for(item: SyncItem) -> tuple[dict[str, Any], dict[str, Any]] | None:
         "TenTTHC": procedure.national_name or s["procedure_name"],
         "MaLinhVuc": procedure.field_code, "TenLinhVuc": procedure.field_name or s["field_name"],
         "ChuHoSo": s["applicant_name"], "LoaiDoiTuong": "2" if s["organisation"] else "1",
+        "MaDoiTuong": s.get("applicant_technical_id", ""),
         "Email": s["email"], "SoDienThoai": s["phone"],
         "TrichYeuHoSo": f"{s['procedure_name']} - {s['applicant_name']}"[:500],
         "NgayTiepNhan": s["received_at"], "NgayHenTra": s["appointment_at"],

@@ -25,6 +25,7 @@ import json
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -48,6 +49,10 @@ PROGRESS_FIELDS = ("MaHoSo", "NguoiXuLy", "ChucDanh", "ThoiDiemXuLy", "PhongBanX
 PROGRESS_REQUIRED = ("MaHoSo", "NguoiXuLy", "ThoiDiemXuLy", "NoiDungXuLy", "TrangThai")
 PROGRESS_DATES = ("ThoiDiemXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh")
 VIETNAM_OFFSET = datetime.timezone(datetime.timedelta(hours=7))
+# The other national systems' stand-ins, mounted under their own paths in this server (the
+# sign-in: standin_signin, /oidc/; the payment platform: standin_payment): each a function
+# (handler, "GET" | "POST") -> True when it answered the request.
+MOUNTS: list[Callable[[Any, str], bool]] = []
 
 
 def valid_date(value: Any) -> bool:
@@ -153,6 +158,8 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_GET(self) -> None:  # noqa: N802
+        if any(mount(self, "GET") for mount in MOUNTS):
+            return
         state = self.server.state
         if self.path == "/_standin/received":
             with state.lock:
@@ -163,6 +170,8 @@ class Handler(BaseHTTPRequestHandler):
             self._send(200, {"label": LABEL})
 
     def do_POST(self) -> None:  # noqa: N802
+        if any(mount(self, "POST") for mount in MOUNTS):
+            return
         state = self.server.state
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length)
@@ -331,3 +340,7 @@ class StandIn:
         with self.state.lock:
             return [r for r in self.state.received
                     if r.path != self.auth_path and (service is None or r.service == service)]
+
+
+# The mounted stand-ins add themselves to MOUNTS on import.
+from . import standin_signin  # noqa: E402, F401

@@ -100,6 +100,10 @@ urlpatterns = [
          name="business_remove"),
     path("tai-khoan/e-id/", eid.eid_start, name="eid_start"),
     path("tai-khoan/e-id/callback/", eid.eid_callback, name="eid_callback"),
+    # The national account (Cổng Dịch vụ công quốc gia / VNeID), docs/national.md
+    path("tai-khoan/dvcqg/", eid.national_start, name="national_signin_start"),
+    path("tai-khoan/dvcqg/callback/", eid.national_callback,
+         name="national_signin_callback"),
     # The citizen's notifications and channel choices
     path("tai-khoan/thong-bao/", notifications.preferences, name="notifications"),
     # Installable web app (at the root: a worker's scope cannot be wider than its path).

@@ -14,7 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from onestop.accounts.forms import CitizenLoginForm, CitizenPasswordResetForm, CitizenSignUpForm
-from onestop.accounts.oidc import oidc_enabled
+from onestop.accounts.oidc import identity_provider, oidc_enabled
 
 
 def _next_or_home(request: HttpRequest) -> str:
@@ -57,6 +57,8 @@ class CitizenLoginView(auth_views.LoginView):
         context = super().get_context_data(**kwargs)
         context["eid_enabled"] = oidc_enabled()
         context["eid_label"] = settings.ONESTOP_OIDC_PROVIDER_LABEL
+        national = identity_provider("national")
+        context["national_signin"] = national if national and national.is_enabled() else None
         return context
 
 
