@@ -139,8 +139,8 @@ def account_from_national_claims(claims: dict[str, Any]) -> User:
         raise ValidationFailed(
             _("The national account did not send a personal identification number."))
 
-    link = (NationalAccount.objects.select_for_update().select_related("user", "business")
-            .filter(technical_id=technical_id).first())
+    link = (NationalAccount.objects.select_for_update(of=("self",))
+            .select_related("user", "business").filter(technical_id=technical_id).first())
     if link is not None:
         user = link.user
         if not user.is_active:
