@@ -27,7 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "perf" / "results"
-ALL_STEPS = ("calendar", "generate", "receipt", "pages", "http", "portal")
+ALL_STEPS = ("calendar", "generate", "receipt", "pages", "http", "staff", "portal")
 
 
 def log(message: str) -> None:
@@ -105,6 +105,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="time cap per page case, in seconds")
     parser.add_argument("--http-seconds", type=float, default=10.0,
                         help="seconds per HTTP load round (2 rounds per URL)")
+    parser.add_argument("--filings", type=int, default=300,
+                        help="online filings (then receipts) through the API in the staff step")
     parser.add_argument("--only", nargs="+", choices=ALL_STEPS, default=list(ALL_STEPS),
                         help="run only these steps (database setup always runs)")
     parser.add_argument("--smoke", action="store_true",
@@ -218,6 +220,22 @@ def main(argv: list[str] | None = None) -> int:
                      _fmt(ip.get("bare_ms"), "ms bare"),
                      f"{ip['bare_ms'] / ip['lookup_ms']:.3f}" if ip.get("lookup_ms") else "",
                      f"{ip.get('lookup_queries')} queries"))
+
+    from perf import bench_staff
+
+    staff = step("staff", lambda: bench_staff.run(seconds=args.http_seconds,
+                                                  filings=args.filings, log=log))
+    if staff is not None:
+        checks["staff benchmark: no failed request"] = True
+        for c in staff.cases:
+            verdict = "OK" if c.ratio >= c.aim else "BELOW"
+            query_aim = bench_staff.QUERY_AIMS.get(c.name)
+            queries = f"{c.queries} queries" + (
+                f" (aim <= {query_aim})" if query_aim is not None else "")
+            rows.append((f"staff {c.name} ({c.method}) vs bare", _fmt(c.rps, "req/s"),
+                         _fmt(staff.floor_rps, "req/s bare"), f"{c.ratio:.3f}",
+                         f">= 1/{round(1 / c.aim)}: {verdict}; p50 {c.p50_ms} ms, "
+                         f"p99 {c.p99_ms} ms; {queries}"))
 
     from perf import bench_portal
 

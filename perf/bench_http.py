@@ -92,9 +92,10 @@ def pick_lookup() -> tuple[str, str, str]:
     return dossier.code or "", dossier.applicant_phone[-4:], str(dossier.get_status_display())
 
 
-def _wrk(url: str, *, seconds: float, connections: int, form: str = "") -> LoadResult:
+def _wrk(url: str, *, seconds: float, connections: int, form: str = "", header: str = ""
+         ) -> LoadResult:
     """Load `url` with wrk: GET, or POST of the url-encoded `form` (the lookup's digits go in
-    the body, never the URL)."""
+    the body, never the URL); `header` ("Name: value") is sent with every request."""
     script: list[str] = []
     if form:
         handle = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
@@ -104,8 +105,8 @@ def _wrk(url: str, *, seconds: float, connections: int, form: str = "") -> LoadR
         script = ["-s", handle.name]
     try:
         out = subprocess.run(
-            ["wrk", "-t1", f"-c{connections}", f"-d{int(seconds)}s", "--latency", *script,
-             url], capture_output=True, text=True, timeout=seconds + 30, check=True,
+            ["wrk", "-t1", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency",
+             *script, *(["-H", header] if header else []), url], capture_output=True, text=True, timeout=seconds + 30, check=True,
         ).stdout
     finally:
         if script:
