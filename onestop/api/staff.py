@@ -1,6 +1,6 @@
 """Staff endpoints: the work queue and dossier actions, scoped to the user's agencies.
 
-The same selectors and services as the back office: dossier_queue_for / dossier_detail_for
+The same selectors and services as the back office: dossier_queue_for / dossier_summary_for
 (404 outside the user's scope), and one service per action with expected_version, so the
 permission table and the transition table decide exactly as they do on the pages.
 """
@@ -21,8 +21,9 @@ from onestop.dossiers.permissions import available_actions
 from onestop.dossiers.selectors import (
     QueueFilters,
     QueueTab,
-    dossier_detail_for,
     dossier_queue_for,
+    dossier_scope_check,
+    dossier_summary_for,
     dossier_timeline,
 )
 
@@ -88,7 +89,7 @@ class StaffDossier(QueueItem):
 
 
 def _detail(user: Any, pk: int) -> dict[str, Any]:
-    d = dossier_detail_for(user=user, pk=pk)
+    d = dossier_summary_for(user=user, pk=pk)
     return {
         "id": d.pk, "code": d.code, "procedure": d.procedure_version.name,
         "applicant_name": d.applicant_name, "status_code": d.status,
@@ -147,7 +148,7 @@ ACTIONS: dict[str, Callable[..., Any]] = {
                      "supplement_received, request_payment, payment_received, withdraw, stop; "
                      "draft_result and the return take a file: their own endpoints)")
 def act(request: HttpRequest, dossier_id: PathId, action: str, data: ActionIn) -> dict[str, Any]:
-    dossier_detail_for(user=request.user, pk=dossier_id)  # 404 outside the user's scope
+    dossier_scope_check(user=request.user, pk=dossier_id)  # 404 outside the user's scope
     run = ACTIONS.get(action)
     if run is None:
         raise ValidationFailed(_("Unknown action."))
@@ -164,7 +165,7 @@ class DraftResultIn(InputSchema):
              summary="Attach the draft result (a PDF) for the leader to approve (multipart)")
 def draft_result(request: HttpRequest, dossier_id: PathId, data: Form[DraftResultIn],
                  result: File[UploadedFile] = None) -> dict[str, Any]:  # type: ignore[assignment]
-    dossier_detail_for(user=request.user, pk=dossier_id)
+    dossier_scope_check(user=request.user, pk=dossier_id)
     svc.dossier_draft_result(dossier_id=dossier_id, actor=request.user, file=result,
                              note=data.note[:2000], expected_version=data.expected_version)
     return _detail(request.user, dossier_id)
@@ -179,7 +180,7 @@ class ReturnIn(InputSchema):
              summary="Return the result to the applicant, with its electronic copy (multipart)")
 def return_result(request: HttpRequest, dossier_id: PathId, data: Form[ReturnIn],
                   result: File[UploadedFile] = None) -> dict[str, Any]:  # type: ignore[assignment]
-    dossier_detail_for(user=request.user, pk=dossier_id)
+    dossier_scope_check(user=request.user, pk=dossier_id)
     svc.dossier_return_result(dossier_id=dossier_id, officer=request.user, result_file=result,
                               note=data.note[:2000], expected_version=data.expected_version)
     return _detail(request.user, dossier_id)

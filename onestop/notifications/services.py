@@ -104,9 +104,13 @@ def notify(
         return 0
     at = at or timezone.now()
     rows = []
+    # The people's languages in one query (an event has a row per channel, often per person).
+    people = {r.user.pk for r in recipients if r.user is not None}
+    languages = dict(Preference.objects.filter(user_id__in=people)
+                     .values_list("user_id", "language")) if people else {}
     for r in recipients:
-        language = preference_of(r.user).language if r.user is not None else \
-            settings.LANGUAGE_CODE
+        language = (languages.get(r.user.pk, settings.LANGUAGE_CODE) if r.user is not None
+                    else settings.LANGUAGE_CODE)
         subject, body = render_message(event=str(event), channel=r.channel,
                                        context={**context, "link": link}, language=language)
         rows.append(Delivery(

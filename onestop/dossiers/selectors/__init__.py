@@ -44,6 +44,8 @@ from .staff import (
     apology_letter_for,
     dossier_detail_for,
     dossier_in_scope,
+    dossier_scope_check,
+    dossier_summary_for,
     next_step_of,
     staff_for_step,
 )
@@ -52,7 +54,8 @@ from .timeline import TimelineEntry, action_label, dossier_timeline, status_labe
 __all__ = [
     "QUEUE_TAB_LABELS", "PublicStatus", "QueueFilters", "QueueTab", "TimelineEntry",
     "action_label", "apology_drafts_for", "apology_letter_for", "citizen_timeline",
-    "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_of_payment",
+    "deadline_state", "dossier_detail_for", "dossier_in_scope", "dossier_scope_check",
+    "dossier_summary_for", "dossier_of_payment",
     "dossier_queue_for", "dossier_timeline", "due_soon_until", "fee_items_of",
     "frequently_used_procedures", "my_document", "my_dossier", "my_dossiers", "my_filing_drafts",
     "open_payment_for_dossier", "payments_of_dossier", "with_dossiers",
