@@ -106,7 +106,8 @@ def _wrk(url: str, *, seconds: float, connections: int, form: str = "", header: 
     try:
         out = subprocess.run(
             ["wrk", "-t1", f"-c{connections}", f"-d{max(1, int(seconds))}s", "--latency",
-             *script, *(["-H", header] if header else []), url], capture_output=True, text=True, timeout=seconds + 30, check=True,
+             *script, *(["-H", header] if header else []), url],
+            capture_output=True, text=True, timeout=seconds + 30, check=True,
         ).stdout
     finally:
         if script:
