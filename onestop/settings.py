@@ -540,6 +540,9 @@ ONESTOP_NATIONAL_SIGNIN_CLIENT_SECRET = env_str("ONESTOP_NATIONAL_SIGNIN_CLIENT_
 ONESTOP_NATIONAL_SIGNIN_SCOPES = env_str("ONESTOP_NATIONAL_SIGNIN_SCOPES", "openid profile")
 ONESTOP_NATIONAL_SIGNIN_ACR_VALUES = env_str("ONESTOP_NATIONAL_SIGNIN_ACR_VALUES", "")
 ONESTOP_NATIONAL_SIGNIN_LABEL = env_str("ONESTOP_NATIONAL_SIGNIN_LABEL", "VNeID")
+# Catalog import: blank forms the catalog links to are fetched only from the adapter's host
+# and these (comma-separated host names).
+ONESTOP_NATIONAL_TEMPLATE_HOSTS = env_str("ONESTOP_NATIONAL_TEMPLATE_HOSTS", "")
 
 LOGGING = {
     "version": 1,

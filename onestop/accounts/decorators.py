@@ -6,7 +6,7 @@ Every surface (onestop.portal, onestop.backoffice) guards its views with these, 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import wraps
 from typing import Any
 
@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from onestop.agencies.models import Role
+from onestop.agencies.models import Agency, Role
 from onestop.agencies.selectors import is_staff_member, memberships_of
 
 View = Callable[..., HttpResponseBase]
@@ -41,13 +41,26 @@ AREAS: dict[str, frozenset[str]] = {
     # The city guide: the tourism office's staff review suggestions, producers and citizens'
     # traffic reports, publish places and keep the traffic sources' keys.
     "guide": frozenset({Role.TOURISM}),
+    # The national public service portal: the service centre's staff follow what did not
+    # reach it; its admins import the national catalog (onestop.national).
+    "national": frozenset({Role.OFFICER, Role.LEADER, Role.ADMIN}),
+}
+
+# Areas used only by staff of some kinds of agency: the role must be held in one of them.
+AREA_AGENCY_KINDS: dict[str, frozenset[str]] = {
+    "national": frozenset({Agency.Kind.SERVICE_CENTRE}),
 }
 
 
-def areas_of(user: Any, roles: set[str]) -> set[str]:
+def areas_of(user: Any, roles: set[str], memberships: Iterable[Any] = ()) -> set[str]:
     if getattr(user, "is_superuser", False):
         return set(AREAS)
-    return {area for area, allowed in AREAS.items() if allowed & roles}
+    areas = {area for area, allowed in AREAS.items()
+             if allowed & roles and area not in AREA_AGENCY_KINDS}
+    for m in memberships:
+        areas |= {area for area, kinds in AREA_AGENCY_KINDS.items()
+                  if m.role in AREAS[area] and m.agency.kind in kinds}
+    return areas
 
 
 def citizen_required(view: View) -> View:
@@ -87,8 +100,9 @@ def area_required(area: str) -> Callable[[View], View]:
         @staff_required
         @wraps(view)
         def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            roles = {m.role for m in memberships_of(user=request.user)}
-            if area not in areas_of(request.user, roles):
+            memberships = memberships_of(user=request.user)
+            roles = {m.role for m in memberships}
+            if area not in areas_of(request.user, roles, memberships):
                 names = ", ".join(str(Role(r).label) for r in sorted(AREAS[area]))
                 return render(request, "backoffice/forbidden.html", {
                     "reason": _("This part of the back office is for: %(roles)s.")
@@ -110,6 +124,6 @@ def page(request: HttpRequest, template: str, context: Mapping[str, Any] | None 
         "is_officer": Role.OFFICER in roles,
         "is_leader": Role.LEADER in roles,
         "is_agency_admin": Role.ADMIN in roles or request.user.is_superuser,
-        "areas": areas_of(request.user, roles),
+        "areas": areas_of(request.user, roles, memberships),
     }
     return render(request, template, {**header, **(context or {})}, status=status)

@@ -49,6 +49,7 @@ urlpatterns = [
     # The national public service portal's sync (onestop.national)
     path("cong-dvc-quoc-gia/", national.failed_syncs, name="national_failed"),
     path("cong-dvc-quoc-gia/<int:pk>/gui-lai/", national.resend, name="national_resend"),
+    path("cong-dvc-quoc-gia/danh-muc/", national.catalog, name="national_catalog"),
     path("payments/reconciliation/<int:pk>/", reconciliation.run_detail,
          name="reconciliation_run"),
     path("payments/reconciliation/lines/<int:pk>/resolve/", reconciliation.line_resolve,

@@ -17,10 +17,12 @@ from onestop.core.errors import DomainError, ValidationFailed
 from onestop.core.uploads import FORMS, accept_upload
 
 from .models import (
+    ChannelFee,
     DeclarationField,
     Fee,
     Field,
     Procedure,
+    ProcedureChannel,
     ProcedureVersion,
     ProcessStep,
     RequiredDocument,
@@ -82,6 +84,25 @@ class ProcessStepInline(admin.TabularInline):
     extra = 0
 
 
+class ProcedureChannelInline(admin.TabularInline):
+    model = ProcedureChannel
+    fields = ("kind", "order", "processing_time", "time_unit", "description")
+    extra = 0
+    show_change_link = True  # its fees are edited on the channel's own page
+
+
+class ChannelFeeInline(admin.TabularInline):
+    model = ChannelFee
+    extra = 0
+
+
+@admin.register(ProcedureChannel)
+class ProcedureChannelAdmin(admin.ModelAdmin):
+    list_display = ("version", "kind", "processing_time", "time_unit")
+    search_fields = ("version__procedure__code", "version__name")
+    inlines = [ChannelFeeInline]
+
+
 class DeclarationFieldInline(admin.StackedInline):
     """The electronic form (tờ khai điện tử): its fields, in order, edited with the version."""
 
@@ -99,7 +120,8 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
     search_fields = ("procedure__code", "name", "name_en")
     filter_horizontal = ("competent_agencies",)
     readonly_fields = ("state", "valid_from", "valid_to", "problems")
-    inlines = [RequiredDocumentInline, FeeInline, ProcessStepInline, DeclarationFieldInline]
+    inlines = [RequiredDocumentInline, FeeInline, ProcedureChannelInline, ProcessStepInline,
+               DeclarationFieldInline]
     actions = ["publish_from_today", "new_draft_from"]
 
     @admin.display(description=_("Process check"))

@@ -344,3 +344,64 @@ class DeclarationField(models.Model):
 
     def choice_list(self) -> list[str]:
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class ProcedureChannel(models.Model):
+    """One way of carrying out the procedure (cách thức thực hiện: at the counter, online,
+    by public post), with its processing time and its fees. The national procedure database
+    publishes time and fees per channel (online filings often pay less); the version's
+    `processing_days` and `fees` stay what dossiers are counted and charged with."""
+
+    class Kind(models.IntegerChoices):
+        # The national portal's KENH numbers (docs/domain.md §5: KenhThucHien).
+        COUNTER = 1, _("at the counter")
+        ONLINE = 2, _("online")
+        POST = 3, _("by public post")
+
+    class TimeUnit(models.TextChoices):
+        WORKING_DAYS = "working_days", _("working days")
+        WORKING_HOURS = "working_hours", _("working hours")
+        DAYS = "days", _("calendar days")
+
+    version = models.ForeignKey(
+        ProcedureVersion, on_delete=models.CASCADE, related_name="channels",
+        verbose_name=_("procedure version"),
+    )
+    kind = models.PositiveSmallIntegerField(_("channel"), choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # Decimals occur (0.5 working day); never a float.
+    processing_time = models.DecimalField(
+        _("processing time"), max_digits=8, decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    time_unit = models.CharField(_("unit"), max_length=16, choices=TimeUnit.choices,
+                                 default=TimeUnit.WORKING_DAYS)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["version", "order", "id"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.processing_time} {self.get_time_unit_display()}"
+
+
+class ChannelFee(models.Model):
+    """A fee or charge of one channel, in integer VND."""
+
+    channel = models.ForeignKey(ProcedureChannel, on_delete=models.CASCADE,
+                                related_name="fees", verbose_name=_("channel"))
+    name = models.CharField(_("name"), max_length=300)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    charge = models.CharField(_("fee or charge"), max_length=10, choices=Fee.Charge.choices,
+                              default=Fee.Charge.LE_PHI)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["channel", "id"]
+        verbose_name = _("channel fee")
+        verbose_name_plural = _("channel fees")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount:,} VND"

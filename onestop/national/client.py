@@ -187,6 +187,41 @@ class AdapterClient:
         """CapNhatTienDoHoSoMC: send one processing step of a dossier."""
         return self.call("CapNhatTienDoHoSoMC", data=[record])
 
+    # -- the national catalog (docs/national.md, "Catalog import") --------------------------
+
+    def procedure_list(self) -> list[Any]:
+        """LayDanhSachTTHC: the procedures of the unit (MATTHC, TENTTHC …)."""
+        return self.call("LayDanhSachTTHC").result
+
+    def procedure_detail(self, code: str) -> list[Any]:
+        """LayThuTuc: one procedure's record (an empty list when the catalog has none)."""
+        return self.call("LayThuTuc", maTTHC=code).result
+
+    def agency_list(self) -> list[Any]:
+        """LayDanhMucCoQuan: agencies (MADONVI, TENDONVI, CAPDONVI)."""
+        return self.call("LayDanhMucCoQuan").result
+
+    def field_list(self) -> list[Any]:
+        """LayDanhMucLinhVuc: fields (MALINHVUC, TENLINHVUC, MANGANH)."""
+        return self.call("LayDanhMucLinhVuc").result
+
+    def fetch_file(self, url: str, *, max_bytes: int) -> bytes:
+        """GET a file the catalog links to (a blank form), at most `max_bytes`."""
+        try:
+            with self.http.get(url, stream=True, timeout=(min(5, self.config.timeout),
+                                                          self.config.timeout)) as response:
+                if response.status_code != 200:
+                    raise TransportError(f"HTTP {response.status_code} for {url}")
+                chunks, size = [], 0
+                for chunk in response.iter_content(65536):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise TransportError(f"{url}: larger than {max_bytes} bytes")
+                    chunks.append(chunk)
+                return b"".join(chunks)
+        except requests.RequestException as exc:
+            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+
 
 def _code(answer: dict[str, Any]) -> int | None:
     try:

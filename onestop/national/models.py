@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -140,3 +141,94 @@ class NationalAccount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.technical_id} ({self.get_kind_display()})"
+
+
+# -- the national catalog, imported (LayDanhMucCoQuan, LayDanhMucLinhVuc, LayThuTuc) -------
+
+class NationalAgency(models.Model):
+    """An agency of the national list (LayDanhMucCoQuan: MADONVI, TENDONVI, CAPDONVI), kept
+    as data; linked to the city's agency with the same code when there is one."""
+
+    code = models.CharField(_("national agency code (MADONVI)"), max_length=40, unique=True)
+    name = models.CharField(_("name (TENDONVI)"), max_length=500)
+    level = models.CharField(_("level (CAPDONVI)"), max_length=20, blank=True)
+    agency = models.ForeignKey("agencies.Agency", null=True, blank=True,
+                               on_delete=models.SET_NULL, related_name="+",
+                               verbose_name=_("agency of the city"))
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("national agency")
+        verbose_name_plural = _("national agencies")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class NationalField(models.Model):
+    """A field of the national list (LayDanhMucLinhVuc: MALINHVUC, TENLINHVUC, MANGANH),
+    linked to the catalog's field procedures of it are imported into."""
+
+    code = models.CharField(_("national field code (MALINHVUC)"), max_length=40, unique=True)
+    name = models.CharField(_("name (TENLINHVUC)"), max_length=300)
+    sector = models.CharField(_("sector (MANGANH)"), max_length=40, blank=True)
+    field = models.ForeignKey("catalog.Field", null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("field of the catalog"))
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("national field")
+        verbose_name_plural = _("national fields")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class CatalogSource(models.Model):
+    """What the national catalog last said about a procedure (LayThuTuc), and the draft it
+    was imported into: a refresh makes a new draft only when the digest changed."""
+
+    procedure = models.OneToOneField(Procedure, on_delete=models.CASCADE,
+                                     related_name="national_source",
+                                     verbose_name=_("procedure"))
+    digest = models.CharField(_("digest of the imported values"), max_length=64)
+    answer = models.JSONField(_("the national catalog's record"), default=dict)
+    version = models.ForeignKey("catalog.ProcedureVersion", null=True, blank=True,
+                                on_delete=models.SET_NULL, related_name="+",
+                                verbose_name=_("draft made from it"))
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    checked_at = models.DateTimeField(_("last checked"), default=timezone.now)
+
+    class Meta:
+        ordering = ["procedure__code"]
+        verbose_name = _("imported procedure")
+        verbose_name_plural = _("imported procedures")
+
+    def __str__(self) -> str:
+        return str(self.procedure)
+
+
+class CatalogImport(models.Model):
+    """One import or refresh from the national catalog, with what became of each procedure
+    (created, changed, unchanged, failed with its reason)."""
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("by"))
+    codes = models.CharField(_("procedures asked for"), max_length=500, blank=True)
+    counts = models.JSONField(_("counts"), default=dict)
+    outcomes = models.JSONField(_("outcome per procedure"), default=list)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("catalog import")
+        verbose_name_plural = _("catalog imports")
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.counts}"

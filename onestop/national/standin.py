@@ -2,10 +2,12 @@
 
 The national systems cannot be reached from here, so tests, CI and the demo talk to this
 local server instead. It implements the shapes of the operations onestop uses (the auth
-endpoint, TraCuuHoSo, DongBoHoSoMC, CapNhatTienDoHoSoMC; docs/national.md says where each
-field list comes from), checks what it receives against them (required fields, yyyyMMddHHmmss
-dates in Vietnam time, LoaiDoiTuong 1 or 2, a progress step only for a dossier it holds), can
-be told to fail, time out or answer errors, and records every request it got.
+endpoint, TraCuuHoSo, DongBoHoSoMC, CapNhatTienDoHoSoMC, and the catalog's LayDanhSachTTHC,
+LayThuTuc, LayDanhMucCoQuan, LayDanhMucLinhVuc answering the SAMPLE DATA of
+standin_catalog.py; docs/national.md says where each field list comes from), checks what it
+receives against them (required fields, yyyyMMddHHmmss dates in Vietnam time, LoaiDoiTuong 1
+or 2, a progress step only for a dossier it holds), can be told to fail, time out or answer
+errors, and records every request it got.
 
     onestop national standin --port 8791        # the command; or, in a test:
     with StandIn() as standin: ...               # a thread on a random loopback port
@@ -15,7 +17,8 @@ says can be mistaken for the portal's.
 
 Control (for a stand-in in another process): POST /_standin/control with
 {"mode": "ok"|"down"|"timeout"|"error"|"expire", "times": N (0: until changed), "delay": s};
-GET /_standin/received answers what it recorded.
+GET /_standin/received answers what it recorded; GET /_standin/mau/<name> serves a sample
+blank form named in LayThuTuc's THANHPHANHOSO.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from . import standin_catalog
 
 USERNAME, PASSWORD = "standin", "standin-not-a-secret"  # the stand-in's own demo account
 LABEL = "STAND-IN for the national public service portal (not the national portal)"
@@ -53,6 +58,8 @@ VIETNAM_OFFSET = datetime.timezone(datetime.timedelta(hours=7))
 # sign-in: standin_signin, /oidc/; the payment platform: standin_payment): each a function
 # (handler, "GET" | "POST") -> True when it answered the request.
 MOUNTS: list[Callable[[Any, str], bool]] = []
+CATALOG_SERVICES = frozenset({"LayDanhSachTTHC", "LayThuTuc", "LayDanhMucCoQuan",
+                              "LayDanhMucLinhVuc"})
 
 
 def valid_date(value: Any) -> bool:
@@ -119,6 +126,15 @@ class State:
         self.progress: list[dict[str, Any]] = []
         self.received: list[Received] = []
         self.mode, self.times, self.delay = "ok", 0, 2.0
+        # The sample catalog (standin_catalog), loaded on first use; tests change it.
+        self.catalog: dict[str, dict[str, Any]] | None = None
+        self.catalog_fields = [dict(f) for f in standin_catalog.FIELDS]
+
+    def catalog_for(self, suffix: str) -> dict[str, dict[str, Any]]:
+        with self.lock:
+            if self.catalog is None:
+                self.catalog = standin_catalog.procedures(suffix)
+            return self.catalog
 
     def take_mode(self, *, auth: bool) -> str:
         """The failure to act out on this request (counting down `times`); "error" and
@@ -166,6 +182,14 @@ class Handler(BaseHTTPRequestHandler):
                 rows = [{"path": r.path, "service": r.service, "body": r.body,
                          "status": r.status, "answer": r.answer} for r in state.received]
             self._send(200, {"label": LABEL, "received": rows})
+        elif self.path.startswith("/_standin/mau/"):
+            body = standin_catalog.template_bytes(self.path.rsplit("/", 1)[-1])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("X-Onestop-Standin", "1")
+            self.end_headers()
+            self.wfile.write(body)
         else:
             self._send(200, {"label": LABEL})
 
@@ -235,6 +259,8 @@ class Handler(BaseHTTPRequestHandler):
         if mode == "error":
             return 200, {"error_code": 500, "message": "stand-in told to answer an error"}
         service = body.get("service")
+        if service in CATALOG_SERVICES:
+            return self._catalog(str(service), body)
         if service == "TraCuuHoSo":
             with state.lock:
                 found = state.dossiers.get(str(body.get("MaHoSo")))
@@ -277,6 +303,36 @@ class Handler(BaseHTTPRequestHandler):
                 return 200, {"error_code": 404, "message": f"dossier not held: {unknown}"}
             state.progress.extend(records)
         return 200, {"error_code": 0, "result": [{"MaHoSo": r["MaHoSo"]} for r in records]}
+
+
+    def _catalog(self, service: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The catalog operations, answering the sample data (standin_catalog)."""
+        state = self.server.state
+        suffix = str(body["madonvi"]).rsplit(".", 1)[-1]
+        if service == "LayDanhMucCoQuan":
+            return 200, {"error_code": 0, "result": standin_catalog.agencies(suffix)}
+        if service == "LayDanhMucLinhVuc":
+            with state.lock:
+                return 200, {"error_code": 0, "result": [dict(f) for f in state.catalog_fields]}
+        catalog = state.catalog_for(suffix)
+        with state.lock:
+            if service == "LayDanhSachTTHC":
+                return 200, {"error_code": 0, "result": [
+                    {"MATTHC": code, "TENTTHC": r.get("TENTTHC", "")}
+                    for code, r in sorted(catalog.items())]}
+            code = body.get("maTTHC")
+            if not code:
+                return 200, {"error_code": 400, "message": "maTTHC missing"}
+            record = catalog.get(str(code))
+            if record is None:
+                return 200, {"error_code": 0, "result": []}
+            record = json.loads(json.dumps(record))
+        base = f"http://{self.headers.get('Host', '')}"
+        for case in record.get("THANHPHANHOSO") or []:
+            for doc in case.get("GIAYTO") or []:
+                if str(doc.get("URL", "")).startswith("/"):
+                    doc["URL"] = base + doc["URL"]
+        return 200, {"error_code": 0, "result": [record]}
 
 
 class _Server(ThreadingHTTPServer):

@@ -5,6 +5,9 @@
                                                        # in ONESTOP_NATIONAL_URL
     onestop national sync                              # send the outbox rows due now
     onestop national stats                             # outbox rows by state, as JSON
+    onestop national import-catalog [--code 1.001193 …] # the national catalog into DRAFT
+                                                       # versions (never published), with
+                                                       # the agency and field lists
 """
 
 from __future__ import annotations
@@ -34,9 +37,14 @@ class Command(BaseCommand):
         sub.add_parser("check", help="Ask the configured adapter for a session.")
         sub.add_parser("sync", help="Send the outbox rows that are due now.")
         sub.add_parser("stats", help="Outbox rows by state, as JSON.")
+        catalog = sub.add_parser("import-catalog", help=(
+            "Import or refresh procedures from the national catalog as drafts."))
+        catalog.add_argument("--code", action="append", dest="codes", default=None,
+                             help="A national procedure code (repeatable); default: all of "
+                                  "LayDanhSachTTHC.")
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
-        getattr(self, "_" + action)(options)
+        getattr(self, "_" + action.replace("-", "_"))(options)
 
     def _standin(self, options: dict[str, Any]) -> None:
         standin = StandIn(host=options["host"], port=options["port"],
@@ -71,3 +79,23 @@ class Command(BaseCommand):
     def _stats(self, options: dict[str, Any]) -> None:
         rows = SyncItem.objects.values("state").annotate(n=Count("id")).order_by("state")
         self.stdout.write(json.dumps({r["state"]: r["n"] for r in rows}))
+
+    def _import_catalog(self, options: dict[str, Any]) -> None:
+        from onestop.national.importing import catalog_import
+
+        run = catalog_import(codes=options["codes"])
+        for outcome in run.outcomes:
+            line = f"{outcome['code']}: {outcome['result']}"
+            if "version" in outcome:
+                line += f" (draft version {outcome['version']})"
+            if outcome.get("reason"):
+                line += f": {outcome['reason']}"
+            self.stdout.write(line)
+            for note in outcome.get("notes", []):
+                self.stdout.write(f"  - {note}")
+        self.stdout.write(json.dumps(run.counts))
+        if run.error:
+            raise CommandError(run.error, returncode=2)
+        if run.counts.get("failed"):
+            raise CommandError(f"{run.counts['failed']} procedure(s) not imported",
+                               returncode=1)
