@@ -4,6 +4,7 @@ onestop.national's."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -62,4 +63,5 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "nav": "national", "runs": selectors.catalog_imports()[:5],
         "sources": list(selectors.imported_procedures()[:300]),
         "lists": selectors.national_lists(), "may_import": True,
+        "standin": settings.ONESTOP_NATIONAL_STANDIN,
     })

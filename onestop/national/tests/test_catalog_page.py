@@ -83,3 +83,11 @@ def test_the_menu_links_the_national_portal_for_the_service_centres_staff(
         client.force_login(user)
         text = client.get(reverse("backoffice:home")).content.decode()
         assert (f'href="{link}"' in text) is sees, user
+
+
+def test_the_page_says_when_it_reads_the_stand_in(client: Any, adapter_set: Any,
+                                                  settings: Any) -> None:
+    client.force_login(adapter_set.admin)
+    assert "STAND-IN" not in client.get(reverse("backoffice:national_catalog")).content.decode()
+    settings.ONESTOP_NATIONAL_STANDIN = True
+    assert "STAND-IN" in client.get(reverse("backoffice:national_catalog")).content.decode()
