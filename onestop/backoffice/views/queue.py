@@ -17,11 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onestop.accounts.decorators import page, staff_required
-from onestop.core.pagination import CappedPaginator
-from onestop.dossiers import selectors as sel
 from onestop.agencies.models import Role
 from onestop.core.badges import Badge
 from onestop.core.formatting import short_moment
+from onestop.core.pagination import CappedPaginator
+from onestop.dossiers import selectors as sel
 from onestop.dossiers.models import Channel, Dossier, Status
 from onestop.dossiers.permissions import may
 from onestop.dossiers.transitions import Action
