@@ -115,3 +115,15 @@ def test_mine_puts_new_filings_first_and_leaves_finished_work_behind_a_link(
     body = response.content.decode()
     assert "1 kết quả đã sẵn sàng để trả cho người dân" in body
     assert ready.code in _codes(client, tab="mine", status=9)
+
+
+def test_each_row_says_its_status_and_how_it_was_filed(client, city, intake, online):
+    counter = intake(name="Trần Văn Hòa")
+    filed = online(name="Phạm Văn Nam")
+    client.force_login(city.officer)
+    response = client.get(reverse("backoffice:home"), {"tab": "agency"})
+    rows = {item["pk"]: item for item in response.context["items"]}
+    assert rows[counter.pk]["channel_label"] == "Trực tiếp"
+    assert rows[filed.pk]["channel_label"] == "Trực tuyến"
+    assert rows[filed.pk]["status_label"]
+    assert "· Trực tuyến</span>" in response.content.decode()

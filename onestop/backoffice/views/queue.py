@@ -53,7 +53,7 @@ class _Labels:
 
     def __init__(self) -> None:
         self.status = {int(v): str(label) for v, label in Status.choices}
-        self.channel = {str(v): str(label) for v, label in Channel.choices}
+        self.channel = {int(v): str(label) for v, label in Channel.choices}
         self.role = {str(v): str(label) for v, label in Role.choices}
         self.badge = {Badge.OVERDUE: ("overdue", _("Overdue")),
                       Badge.DUE_SOON: ("soon", _("Due soon")),
