@@ -32,6 +32,7 @@ import asyncio
 import json
 import os
 import random
+import statistics
 import subprocess
 import sys
 import time
@@ -78,6 +79,10 @@ class MixedResult:
     mix: dict[str, int] = field(default_factory=dict)
     steps: list[Step] = field(default_factory=list)
     sustained_rps: float = 0.0  # the highest offered rate whose step held
+    # In this process, no HTTP: ms of one request of each kind (median of a few), and the
+    # share of the mix's time each kind takes (share of requests x its cost): where to look.
+    cost_ms: dict[str, float] = field(default_factory=dict)
+    cost_share: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -214,6 +219,34 @@ async def _run_step(base: str, traffic: _Traffic, rate: float, seconds: float, *
     return step
 
 
+def in_process_costs(traffic: _Traffic, repeat: int = 5) -> dict[str, float]:
+    """Median ms of each kind through Django's test client (no HTTP, no other load)."""
+    from django.test import Client
+
+    client = Client()
+    costs: dict[str, float] = {}
+    for kind, _share in MIX:
+        times: list[float] = []
+        for _ in range(repeat + 1):  # the first one warms caches and templates
+            request = traffic.make(kind)
+            if request is None:
+                break
+            headers = {("HTTP_" + k.upper().replace("-", "_")): v
+                       for k, v in request.headers.items() if k != "Content-Type"}
+            if "Cookie" in request.headers:
+                client.cookies.load(request.headers["Cookie"])
+                headers.pop("HTTP_COOKIE")
+            t0 = time.perf_counter()
+            response = client.generic(request.method, request.path, request.body or b"",
+                                      request.headers.get("Content-Type", ""), **headers)
+            times.append((time.perf_counter() - t0) * 1000)
+            if response.status_code != request.expect:
+                raise RuntimeError(f"{kind} answered {response.status_code} in process")
+        if len(times) > 1:
+            costs[kind] = round(statistics.median(times[1:]), 2)
+    return costs
+
+
 def _prefile(port: int, world: Any, count: int, connections: int) -> list[dict[str, Any]]:
     """File `count` dossiers through the API before the steps: the receive actions' work."""
     from .bench_staff import _multipart, _post_many
@@ -241,7 +274,7 @@ def run(*, rates: list[float], seconds: float, workers: int = 5, connections: in
     connection.close()  # the server's workers open their own connections
     result = MixedResult(workers=workers, mix=dict(MIX))
     receive_share = dict(MIX)["receive API"] / 100
-    needed = sum(int(r * seconds * receive_share * 1.3) + 5 for r in rates)
+    needed = sum(int(r * seconds * receive_share * 1.3) + 5 for r in rates) + 12  # + costs
     port = free_port()
     base = f"http://{HOST}:{port}"
     env = {**os.environ}
@@ -257,6 +290,14 @@ def run(*, rates: list[float], seconds: float, workers: int = 5, connections: in
         log(f"  mixed: filing {needed} dossiers for the staff actions")
         pool = _prefile(port, world, needed, connections=8)
         traffic = _Traffic(world, (code, factor), pool)
+        result.cost_ms = in_process_costs(traffic)
+        total = sum(result.cost_ms[k] * share for k, share in MIX if k in result.cost_ms)
+        result.cost_share = {k: round(result.cost_ms[k] * share / total, 3)
+                             for k, share in MIX if k in result.cost_ms}
+        connection.close()
+        log("  mixed: in-process ms per request: " + ", ".join(
+            f"{k} {v}" for k, v in result.cost_ms.items())
+            + f"; the mix's mean {total / 100:.1f} ms")
         # Warm every worker on every kind once (templates, caches), untimed.
         asyncio.run(_run_step(base, traffic, rate=20, seconds=2, seed=seed - 1,
                               connections=connections, timeout=timeout))
@@ -297,6 +338,9 @@ def print_report(result: MixedResult) -> None:
             print("           errors: " + ", ".join(f"{k} x{n}" for k, n in s.error_kinds.items()))
         slow = sorted(s.p95_by_kind_ms.items(), key=lambda kv: -kv[1])[:3]
         print("           slowest p95: " + ", ".join(f"{k} {v} ms" for k, v in slow))
+    if result.cost_ms:
+        print("in process (no HTTP), ms per request and share of the mix's time: " + ", ".join(
+            f"{k} {result.cost_ms[k]} ({result.cost_share[k]:.0%})" for k in result.cost_ms))
     verdict = "OK" if result.sustained_rps >= RATE_AIM else "BELOW"
     print(f"sustained: {result.sustained_rps:,.0f} req/s (aim >= {RATE_AIM:.0f}: {verdict}); "
           f"ratio to the floor {result.sustained_rps / result.floor_rps:.3f}"

@@ -1,4 +1,4 @@
-"""Whole-page cache of the public catalog pages for anonymous visitors.
+"""Whole-page cache of the public catalog pages (and the home page) for anonymous visitors.
 
 The catalog search page costs ~20 ms of queries (field counts, agencies, the count and the
 page of hits) and form rendering, and its answer is the same for every anonymous visitor

@@ -62,3 +62,16 @@ def test_a_signed_in_citizen_is_never_served_a_cached_page(client, city, citizen
     assert citizen.display_name in mine and citizen.display_name not in anonymous
     client.logout()
     assert citizen.display_name not in client.get(URL).content.decode()
+
+
+def test_the_home_page_is_cached_for_anonymous_visitors_until_the_catalog_changes(
+        client, city, citizen, django_assert_num_queries):
+    first = client.get("/")
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/").content == first.content
+    city.version.field.name = "Hộ tịch (đổi tên)"
+    city.version.field.save()
+    assert "Hộ tịch (đổi tên)" in client.get("/").content.decode()
+    client.force_login(citizen)
+    assert citizen.display_name in client.get("/").content.decode()
