@@ -59,6 +59,11 @@ class Counts:
     procedures_online_filed: frozenset[int] = field(default_factory=frozenset)
     procedures_paid: frozenset[int] = field(default_factory=frozenset)
     procedures_paid_online: frozenset[int] = field(default_factory=frozenset)
+    # The national sync outbox (national/selectors.py portal_sync): dossiers due, synced,
+    # held back for want of a national code.
+    national_due: int = 0
+    national_synced: int = 0
+    national_unmapped: int = 0
 
 
 COUNTERS = DailyRollup.COUNTERS
@@ -140,8 +145,21 @@ def counts_from_rows(rows: Iterable[dict[str, Any]],
     return counts
 
 
+def with_national(counts: Counts, unit_id: int | None, start: datetime.date,
+                  end: datetime.date) -> Counts:
+    """Add the national sync figures, read from the national app's outbox (its selector:
+    the scorecard reads national, never the reverse)."""
+    from onestop.national.selectors import portal_sync
+
+    lo, hi = bounds(start, end)
+    sync = portal_sync(unit_id=unit_id, start=lo, end=hi)
+    counts.national_due, counts.national_synced = sync.due, sync.synced
+    counts.national_unmapped = sync.unmapped
+    return counts
+
+
 def from_rollups(unit_id: int | None, start: datetime.date, end: datetime.date) -> Counts:
-    return counts_from_rows(grouped(unit_id, start, end))
+    return with_national(counts_from_rows(grouped(unit_id, start, end)), unit_id, start, end)
 
 
 def _dossier_scope(unit_id: int | None) -> Q:
@@ -237,7 +255,7 @@ def direct(unit_id: int | None, start: datetime.date, end: datetime.date) -> Cou
     counts.feedback_on_time = sum(
         1 for answered, deadline in feedback.values_list("answered_at", "deadline_at")
         if answered is not None and answered <= deadline)
-    return counts
+    return with_national(counts, unit_id, start, end)
 
 
 def describe(counts: Counts) -> dict[str, Any]:
@@ -246,5 +264,7 @@ def describe(counts: Counts) -> dict[str, Any]:
     out.update(processing_days=counts.processing_days, legal_days=counts.legal_days,
                procedures_online_filed=sorted(counts.procedures_online_filed),
                procedures_paid=sorted(counts.procedures_paid),
-               procedures_paid_online=sorted(counts.procedures_paid_online))
+               procedures_paid_online=sorted(counts.procedures_paid_online),
+               national_due=counts.national_due, national_synced=counts.national_synced,
+               national_unmapped=counts.national_unmapped)
     return out

@@ -27,7 +27,7 @@ INDICATORS_766: Final = (
     ("published_on_time", "publicity", Decimal("4"), Decimal("1"), False),
     ("updated_on_time", "publicity", Decimal("4"), Decimal("1"), False),
     ("components_published", "publicity", Decimal("4"), Decimal("1"), False),
-    ("synced_national_portal", "publicity", Decimal("6"), Decimal("1"), False),
+    ("synced_national_portal", "publicity", Decimal("6"), Decimal("1"), True),
     ("on_time", "progress", Decimal("12"), Decimal("1"), True),
     ("processing_time", "progress", Decimal("8"), Decimal("1"), True),
     ("e_results", "digitisation", Decimal("8"), Decimal("1"), True),

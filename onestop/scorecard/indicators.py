@@ -107,7 +107,10 @@ REGISTRY: dict[str, Indicator] = {i.code: i for i in (
     Indicator("components_published", _("Full publication of procedure components"),
               _("entered by hand"), _("components published"), _("components required")),
     Indicator("synced_national_portal", _("Dossiers synchronised to the national portal"),
-              _("entered by hand"), _("dossiers synchronised"), _("dossiers")),
+              _("national sync outbox: dossiers changed in the period whose every change "
+                "the portal accepted (no national code: not synchronised)"),
+              _("dossiers synchronised"), _("dossiers to synchronise"),
+              lambda c, _cat: Ratio(_d(c.national_synced), _d(c.national_due))),
     Indicator("on_time", _("Dossiers done early or on time"),
               _("dossiers: processing end (result ready, else stopped) ≤ appointment, at most "
                 "one supplement request"),

@@ -21,7 +21,7 @@ from onestop.catalog.models import ProcedureVersion
 from onestop.core.errors import NotFound
 from onestop.dossiers.models import Dossier
 
-from .counts import Counts, counts_from_rows, grouped, in_unit
+from .counts import Counts, counts_from_rows, grouped, in_unit, with_national
 from .indicators import CENT, REGISTRY, Catalog, Ratio, catalog_for, percent, points
 from .models import DossierFact, Framework, IndicatorDefinition, ManualValue
 
@@ -154,6 +154,8 @@ def build_scorecard(*, unit: Agency | None, period: Period, counts: Counts, cata
             line.rate = ratio.rate
         if d.code == "processing_time" and counts.finished:
             line.detail = _processing_detail(counts)
+        if d.code == "synced_national_portal" and counts.national_unmapped:
+            line.detail = _unmapped_detail(counts)
         if line.rate is not None:
             line.points = points(line.rate, max_points=d.max_points, threshold=d.threshold)
             card.earned += line.points
@@ -180,11 +182,21 @@ def _processing_detail(c: Counts) -> str:
         "avg": decimal_text(avg), "legal": decimal_text(legal)}
 
 
+def _unmapped_detail(c: Counts) -> str:
+    from django.utils.translation import ngettext
+
+    return ngettext("%(n)s dossier held back: no national code for its status or procedure",
+                    "%(n)s dossiers held back: no national code for their status or procedure",
+                    c.national_unmapped) % {"n": c.national_unmapped}
+
+
 def service_index(*, unit: Agency | None, period: Period,
                   framework: Framework | None = None) -> Scorecard:
     framework = framework or default_framework()
-    rows = grouped(unit.pk if unit else None, period.start, period.end)
-    return build_scorecard(unit=unit, period=period, counts=counts_from_rows(rows),
+    unit_id = unit.pk if unit else None
+    rows = grouped(unit_id, period.start, period.end)
+    counts = with_national(counts_from_rows(rows), unit_id, period.start, period.end)
+    return build_scorecard(unit=unit, period=period, counts=counts,
                            catalog=catalog_for(unit, period.end), framework=framework,
                            manual=manual_values(period))
 
@@ -221,7 +233,9 @@ def ranking(*, period: Period, framework: Framework | None = None) -> list[Ranke
     day_lengths: dict[int, int] = {}
     cards = []
     for unit_id, unit in units.items():
-        counts = counts_from_rows([r for r in rows if in_unit(r, unit_id)], day_lengths)
+        counts = with_national(
+            counts_from_rows([r for r in rows if in_unit(r, unit_id)], day_lengths),
+            unit_id, period.start, period.end)
         cards.append(build_scorecard(unit=unit, period=period, counts=counts,
                                      catalog=catalog_for(unit, period.end),
                                      framework=framework, manual=manual))

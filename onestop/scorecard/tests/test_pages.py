@@ -106,10 +106,10 @@ def test_managers_enter_values_and_targets_through_the_page(client, world, city)
     client.force_login(city.admin)
     url = reverse("backoffice:scorecard_manage")
     response = client.post(url, {
-        "value-indicator_code": "synced_national_portal", "value-agency": city.justice.pk,
+        "value-indicator_code": "data_reuse", "value-agency": city.justice.pk,
         "value-period_start": "2026-03-01", "value-period_end": "2026-03-31",
         "value-numerator": "90", "value-denominator": "100",
-        "value-evidence": "Báo cáo Cổng DVC quốc gia"})
+        "value-evidence": "Báo cáo tái sử dụng dữ liệu số"})
     assert response.status_code == 302
     response = client.post(url, {
         "target-agency": city.justice.pk, "target-indicator_code": "on_time",
@@ -120,7 +120,7 @@ def test_managers_enter_values_and_targets_through_the_page(client, world, city)
     assert client.post(url, {"target-indicator_code": "on_time"}).status_code == 403
     unit = reverse("backoffice:scorecard_unit", args=[city.justice.pk])
     page = client.get(unit + Q).content.decode()
-    assert "Báo cáo Cổng DVC quốc gia" in page
+    assert "Báo cáo tái sử dụng dữ liệu số" in page
 
 
 @pytest.mark.parametrize(("language", "rate", "wrong"), [("vi", "50 %", "50.00 %"),

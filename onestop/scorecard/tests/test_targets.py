@@ -70,7 +70,7 @@ def test_processing_time_is_better_when_lower(world, city, office):
 
 def test_entered_progress_for_an_indicator_the_platform_cannot_measure(city, office):
     target = services.target_create(
-        actor=office, agency=city.commune, indicator_code="synced_national_portal",
+        actor=office, agency=city.commune, indicator_code="data_reuse",
         baseline="0.5", target="1", start_date=datetime.date(2026, 1, 1),
         due_date=datetime.date(2026, 12, 31))
     assert services.target_status(target, today=datetime.date(2026, 7, 1)).current is None
