@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from onestop.agencies.models import Agency
+from onestop.catalog.models import ProcedureVersion
 from onestop.dossiers import services as svc
 from onestop.dossiers.models import Dossier
 
@@ -50,6 +51,18 @@ def demo_is_loaded() -> bool:
     return Agency.objects.filter(code=centre_code()).exists()
 
 
+def _map_national(
+        versions: dict[str, tuple[data.ProcedureSpec, ProcedureVersion]]) -> None:
+    """National codes for the demo procedures, so that with the national sync on (against
+    the stand-in) every demo dossier is sent, none held back as unmapped. The codes are the
+    demo catalog's own (plausible, unchecked: docs/national.md), the field its slug."""
+    from onestop.national.models import ProcedureMapping
+
+    for spec, version in versions.values():
+        ProcedureMapping.objects.get_or_create(procedure=version.procedure, defaults={
+            "national_code": spec.code, "field_code": spec.field})
+
+
 def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
               now: datetime.datetime | None = None) -> DemoResult:
     """Load the demo once; a second call finds the marker and writes nothing.
@@ -66,6 +79,7 @@ def demo_load(*, size: int = DEFAULT_SIZE, seed: int = DEFAULT_SEED,
         users, citizen = _build_staff(centre, departments, counters, committees)
         versions = _build_catalog(departments=departments, committees=committees,
                                   admin=users["admin"])
+        _map_national(versions)
         world = World(centre=centre, departments=departments, counters=counters,
                       committees=committees, units=units, versions=versions, users=users,
                       citizen=citizen)
