@@ -26,6 +26,7 @@ from onestop.catalog.selectors import receiving_centres, version_in_force
 from onestop.core.errors import ValidationFailed
 from onestop.core.uploads import stored_file_response
 from onestop.dossiers import services as svc
+from onestop.dossiers.models import Status
 from onestop.dossiers.selectors import (
     citizen_timeline,
     my_document,
@@ -160,7 +161,7 @@ class DossierDetail(DossierItem):
 def _item(d: Any) -> dict[str, Any]:
     return {"id": d.pk, "code": d.code, "procedure_code": d.procedure_version.procedure.code,
             "procedure": d.procedure_version.name, "status_code": d.status,
-            "status": d.get_status_display(), "submitted_at": d.submitted_at,
+            "status": str(Status(d.status).label), "submitted_at": d.submitted_at,
             "appointment_at": d.appointment_at, "returned_at": d.returned_at,
             "version": getattr(d, "version", 0)}
 

@@ -17,6 +17,7 @@ from ninja import File, Form, Query, Router, Schema, UploadedFile
 
 from onestop.core.errors import ValidationFailed
 from onestop.dossiers import services as svc
+from onestop.dossiers.models import Status
 from onestop.dossiers.permissions import available_actions
 from onestop.dossiers.selectors import (
     QueueFilters,
@@ -67,7 +68,7 @@ def queue(request: HttpRequest, params: Query[QueueIn]) -> dict[str, Any]:
     return {"items": [{
         "id": d.pk, "code": d.code, "procedure": d.procedure_version.name,
         "applicant_name": d.applicant_name, "status_code": d.status,
-        "status": d.get_status_display(), "appointment_at": d.appointment_at,
+        "status": str(Status(d.status).label), "appointment_at": d.appointment_at,
         "version": d.version, "current_step": d.current_step.name if d.current_step else None,
     } for d in rows[:PAGE]], "next": encode_cursor({"o": offset + PAGE}) if more else None}
 
@@ -93,7 +94,7 @@ def _detail(user: Any, pk: int) -> dict[str, Any]:
     return {
         "id": d.pk, "code": d.code, "procedure": d.procedure_version.name,
         "applicant_name": d.applicant_name, "status_code": d.status,
-        "status": d.get_status_display(), "appointment_at": d.appointment_at,
+        "status": str(Status(d.status).label), "appointment_at": d.appointment_at,
         "version": d.version, "current_step": d.current_step.name if d.current_step else None,
         "applicant_phone": d.applicant_phone, "applicant_id_number": d.applicant_id_number,
         "actions": sorted(available_actions(user=user, dossier=d)),

@@ -123,6 +123,9 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_agency", "status", "appointment_at"]),
             models.Index(fields=["status", "appointment_at"]),
             models.Index(fields=["-submitted_at"]),
+            # "My dossiers" in the city app pages newest first by id; a business files
+            # thousands, and without this the database sorts all of them for each page.
+            models.Index(fields=["applicant", "-id"], name="dossier_applicant_newest"),
             # Work queues read open dossiers in appointment order; partial indexes keep them
             # small however many finished dossiers pile up over the years.
             models.Index(fields=["appointment_at"], condition=OPEN_Q, name="dossier_open_due"),

@@ -11,13 +11,14 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import NotFound
 from onestop.core.models import AuditEvent
 
-from ..models import Dossier, DossierDocument, FilingDraft, Status, SupplementRequest
+from ..models import Dossier, DossierDocument, DossierStep, FilingDraft, Status, SupplementRequest
 from ..scopes import citizen_dossiers
 from .timeline import action_label, status_label
 
@@ -39,7 +40,11 @@ def my_dossiers(*, user: Any) -> QuerySet[Dossier]:
     return (
         citizen_dossiers(user=user)
         .select_related("procedure_version__procedure", "current_step")
-        .annotate(step_total=Count("steps"))
+        # A correlated count, not a join: the database counts the steps of the page's rows
+        # only, where GROUP BY over the join counted every dossier of the citizen first.
+        .annotate(step_total=Coalesce(Subquery(
+            DossierStep.objects.filter(dossier=OuterRef("pk")).order_by().values("dossier")
+            .annotate(n=Count("pk")).values("n")), 0))
         .only(
             "id", "code", "status", "submitted_at", "appointment_at", "returned_at",
             "procedure_version__id", "procedure_version__name",
