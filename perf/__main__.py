@@ -27,7 +27,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "perf" / "results"
-ALL_STEPS = ("calendar", "generate", "receipt", "pages", "http", "staff", "portal")
+ALL_STEPS = ("calendar", "generate", "receipt", "pages", "http", "staff", "portal", "national")
 
 
 def log(message: str) -> None:
@@ -248,6 +248,31 @@ def main(argv: list[str] | None = None) -> int:
                          f"{d.catalog_ratio:.3f}", f"{d.catalog_hits} hits"))
             rows.append((f"public lookup vs bare ({d.name})", _fmt(d.lookup_rps, "req/s"),
                          _fmt(d.bare_rps, "req/s bare"), f"{d.lookup_ratio:.3f}", ""))
+
+    def national_run() -> dict[str, Any]:
+        # Its own process: it runs on a throw-away SQLite database, not the perf database.
+        small = ["--dossiers", "20", "--latency", "5", "--backlog", "10"] if args.smoke else []
+        done = subprocess.run([sys.executable, str(ROOT / "perf" / "bench_national.py"), *small],
+                              cwd=ROOT, capture_output=True, text=True, timeout=1800)
+        out: dict[str, Any] = json.loads(
+            (ROOT / "perf" / "results" / "national-latest.json").read_text())
+        out["exit_status"] = done.returncode
+        return out
+
+    national = step("national", national_run)
+    if national is not None:
+        t, lat, b = national["throughput"], national["latency_ms"], national["backlog"]
+        checks["national backlog: nothing lost, duplicated or out of order"] = (
+            national["exit_status"] == 0)
+        rows.append(("national sync through the outbox (stand-in, HTTP)",
+                     _fmt(t["outbox_dossiers_per_s"], "dossiers/s"),
+                     _fmt(t["bare_round_trips_dossiers_per_s"], "dossiers/s bare"),
+                     f"{t['outbox_vs_bare']:.3f}", f"{t['dossiers']} dossiers"))
+        rows.append(("national change → sync", f"p50 {lat['p50']} ms", "", "",
+                     f"p95 {lat['p95']} ms"))
+        rows.append(("national backlog after the stand-in was down", f"{b['rows']} rows",
+                     "", "", f"lost {b['lost']}, duplicated {b['duplicated']}, in order "
+                     f"{b['in_order_per_dossier']}"))
 
     for name in errors:
         checks[f"{name} ran"] = False
