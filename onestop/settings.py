@@ -373,6 +373,17 @@ ONESTOP_SMS_PROVIDER = env_str("ONESTOP_SMS_PROVIDER", "console")
 ONESTOP_SMS_HTTP_URL = env_str("ONESTOP_SMS_HTTP_URL", "")
 ONESTOP_SMS_HTTP_TOKEN = env_str("ONESTOP_SMS_HTTP_TOKEN", "")
 ONESTOP_SMS_SENDER = env_str("ONESTOP_SMS_SENDER", "ONESTOP")
+# Zalo ZNS (docs/notifications.md): the send endpoint, the OA's access token, and what the
+# webhook's signature is made of. Empty URL = no Zalo channel. `onestop zalo standin` runs
+# a local STAND-IN (http://127.0.0.1:8793/message/template).
+ONESTOP_ZALO_URL = env_str("ONESTOP_ZALO_URL", "")
+ONESTOP_ZALO_TOKEN = env_str("ONESTOP_ZALO_TOKEN", "")
+ONESTOP_ZALO_APP_ID = env_str("ONESTOP_ZALO_APP_ID", "")
+ONESTOP_ZALO_OA_SECRET = env_str("ONESTOP_ZALO_OA_SECRET", "")
+# A callback older than this (seconds, by its own timestamp) is refused as a replay.
+ONESTOP_ZALO_CALLBACK_MAX_AGE = env_int("ONESTOP_ZALO_CALLBACK_MAX_AGE", 600)
+# A message Zalo cannot deliver (unknown phone, failed callback) goes out again as an SMS.
+ONESTOP_ZALO_SMS_FALLBACK = env_bool("ONESTOP_ZALO_SMS_FALLBACK", True)
 # Web Push (VAPID, RFC 8292): keys from `vapid --gen`; empty private key = push disabled.
 ONESTOP_VAPID_PRIVATE_KEY = env_str("ONESTOP_VAPID_PRIVATE_KEY", "")
 ONESTOP_VAPID_PUBLIC_KEY = env_str("ONESTOP_VAPID_PUBLIC_KEY", "")

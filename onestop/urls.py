@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from onestop.notifications.views import zalo_callback
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     # The language switcher carries no CSRF token, so public pages are the same for every
@@ -13,6 +15,7 @@ urlpatterns = [
     path("api/v1/", include("onestop.api.urls")),
     path("", include("onestop.api.partner_urls")),
     path("sandbox/", include("onestop.sandbox.urls")),
+    path("zalo/callback/", zalo_callback, name="zalo_callback"),
     path("", include("onestop.portal.urls")),
 ]
 # No /media/ route, not even in debug: every stored file is served by a view that checks who

@@ -216,4 +216,8 @@ CHANNELS: dict[str, Callable[[], Channel]] = {
 
 
 def channel_for(name: str) -> Channel:
+    if name == ChannelName.ZALO and name not in CHANNELS:
+        from .zalo import ZaloChannel  # zalo imports this module: registered on first use
+
+        CHANNELS[name] = ZaloChannel
     return CHANNELS[name]()

@@ -37,6 +37,7 @@ class ChannelName(models.TextChoices):
     SMS = "sms", _("SMS")
     IN_APP = "in_app", _("In the app and on the portal")
     PUSH = "push", _("Push notification on installed apps")
+    ZALO = "zalo", _("Zalo messages")
 
 
 class Delivery(models.Model):
@@ -80,6 +81,17 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Channels with a template (Zalo ZNS): the template id and its parameters, filled when
+    # the event happens like the subject and body.
+    payload = models.JSONField(_("template data"), default=dict, blank=True)
+    # The provider's id for the message (Zalo's msg_id) and what its callback said later.
+    provider_message_id = models.CharField(_("provider's message id"), max_length=100,
+                                           blank=True, db_index=True)
+    provider_status = models.CharField(_("provider's status"), max_length=10, blank=True,
+                                       choices=[("delivered", _("delivered")),
+                                                ("failed", _("not delivered"))])
+    provider_status_at = models.DateTimeField(_("provider's status at"), null=True,
+                                              blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -144,6 +156,8 @@ class Preference(models.Model):
     sms = models.BooleanField(_("SMS"), default=False)
     in_app = models.BooleanField(_("in the app and on the portal"), default=True)
     push = models.BooleanField(_("push notifications"), default=True)
+    # On only together with a ZaloConsent that is not withdrawn (services.zalo_link).
+    zalo = models.BooleanField(_("Zalo messages"), default=False)
     language = models.CharField(_("language"), max_length=8, default="vi",
                                 choices=settings.LANGUAGES)
     updated_at = models.DateTimeField(auto_now=True)
@@ -179,3 +193,87 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.endpoint[:60]
+
+
+class ZaloConsent(models.Model):
+    """A citizen's agreement to receive notices on Zalo at one phone number, and when they
+    took it back. Kept after withdrawal: it is the record of what they agreed to and when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="zalo_consents",
+        verbose_name=_("user"),
+    )
+    phone = models.CharField(_("phone (84…)"), max_length=15)
+    agreed_at = models.DateTimeField(_("agreed at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-agreed_at", "-id"]
+        verbose_name = _("Zalo consent")
+        verbose_name_plural = _("Zalo consents")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(withdrawn_at=None),
+                                    name="zalo_one_active_consent_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.phone})"
+
+
+class ZaloTemplate(models.Model):
+    """A ZNS template the city registered with Zalo for one event and language.
+
+    `params` maps each parameter name of the template to a field of the event's context
+    (code, procedure, name, appointment, reason, items, amount, centre, link, number…), so
+    a template changed at Zalo is followed here in the admin, without code.
+    """
+
+    event = models.CharField(_("event"), max_length=30, choices=Event.choices)
+    language = models.CharField(_("language"), max_length=8, default="vi",
+                                choices=settings.LANGUAGES)
+    template_id = models.CharField(_("ZNS template id"), max_length=30)
+    params = models.JSONField(_("parameters"), default=dict, blank=True,
+                              help_text=_("Template parameter name → event field, e.g. "
+                                          "{\"ma_ho_so\": \"code\"}."))
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["event", "language"]
+        verbose_name = _("Zalo template")
+        verbose_name_plural = _("Zalo templates")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "language"],
+                                    name="zalo_template_per_event_language"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} ({self.language}): {self.template_id}"
+
+
+class ZaloCallback(models.Model):
+    """Every delivery-status callback received from Zalo, accepted or refused, with why."""
+
+    class Outcome(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        DUPLICATE = "duplicate", _("already known, ignored")
+        FORGED = "forged", _("refused: bad signature")
+        STALE = "stale", _("refused: too old (replayed?)")
+        UNKNOWN = "unknown", _("refused: unknown message")
+        INVALID = "invalid", _("refused: malformed")
+
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    event_name = models.CharField(_("event"), max_length=60, blank=True)
+    msg_id = models.CharField(_("message id"), max_length=100, blank=True)
+    delivery = models.ForeignKey(Delivery, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("delivery"))
+    body = models.TextField(_("body"), blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("Zalo callback")
+        verbose_name_plural = _("Zalo callbacks")
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.outcome} {self.msg_id}"

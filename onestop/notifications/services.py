@@ -10,6 +10,7 @@ that pick the same task) sends once.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,16 @@ from django.utils.translation import gettext_lazy as _
 from onestop.core.errors import ValidationFailed
 
 from .channels import DeliveryError, PermanentFailure, channel_for
-from .models import ChannelName, Delivery, Event, Notification, Preference, PushSubscription
+from .models import (
+    ChannelName,
+    Delivery,
+    Event,
+    Notification,
+    Preference,
+    PushSubscription,
+    ZaloConsent,
+    ZaloTemplate,
+)
 
 logger = logging.getLogger("onestop.notifications")
 
@@ -77,7 +87,34 @@ def recipients_for(*, user: Any | None, email: str = "", phone: str = "") -> lis
     if pref.push:
         for sub_id in PushSubscription.objects.filter(user=user).values_list("pk", flat=True):
             out.append(Recipient(ChannelName.PUSH, f"push:{sub_id}", str(sub_id), user))
+    if pref.zalo and settings.ONESTOP_ZALO_URL:
+        # Only with their consent on record, at the number they agreed to.
+        consent = ZaloConsent.objects.filter(user=user, withdrawn_at=None).first()
+        if consent is not None:
+            out.append(Recipient(ChannelName.ZALO, f"user:{user.pk}", consent.phone, user))
     return out
+
+
+def _zns_value(value: Any) -> str:
+    """Template parameters are strings at Zalo: times in Vietnam time, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)[:200]
+
+
+def zalo_payload(*, event: str, language: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The template id and parameters of a ZNS message, or {} when the city has no active
+    template for this event (in this language, else in Vietnamese)."""
+    templates = {t.language: t for t in ZaloTemplate.objects.filter(event=event, active=True)}
+    template = templates.get(language) or templates.get(settings.LANGUAGE_CODE)
+    if template is None:
+        return {}
+    data = {name: _zns_value(context.get(str(field))) for name, field in template.params.items()}
+    return {"template_id": template.template_id, "template_data": data}
 
 
 def render_message(*, event: str, channel: str, context: dict[str, Any],
@@ -111,12 +148,19 @@ def notify(
     for r in recipients:
         language = (languages.get(r.user.pk, settings.LANGUAGE_CODE) if r.user is not None
                     else settings.LANGUAGE_CODE)
+        payload: dict[str, Any] = {}
+        if r.channel == ChannelName.ZALO:
+            payload = zalo_payload(event=str(event), language=language,
+                                   context={**context, "link": link})
+            if not payload:
+                continue  # no template registered for this event: nothing to send on Zalo
         subject, body = render_message(event=str(event), channel=r.channel,
                                        context={**context, "link": link}, language=language)
         rows.append(Delivery(
             event_key=event_key, event=str(event), channel=r.channel, recipient=r.key,
             user=r.user, dossier=dossier, address=r.address, language=language,
             subject=subject, body=body, link=link, created_at=at, next_attempt_at=at,
+            payload=payload,
         ))
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
     ids = list(Delivery.objects.filter(event_key=event_key, state=Delivery.State.PENDING)
@@ -325,9 +369,12 @@ def deliver(*, delivery_id: int, now: datetime.datetime | None = None) -> str:
         permanent = isinstance(exc, PermanentFailure)
         exhausted = delivery.attempts >= settings.ONESTOP_NOTIFY_MAX_ATTEMPTS
         if permanent or exhausted:
-            Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
+            failed = Delivery.objects.filter(
+                pk=delivery.pk, state=Delivery.State.SENDING).update(
                 state=Delivery.State.FAILED, claimed_until=None, last_error=str(exc)[:2000])
             logger.warning("delivery %s failed for good: %s", delivery.pk, exc)
+            if failed and delivery.channel == ChannelName.ZALO:
+                fall_back_to_sms(delivery=delivery, reason=str(exc))
             return Delivery.State.FAILED
         retry_at = now + backoff(delivery.attempts)
         Delivery.objects.filter(pk=delivery.pk, state=Delivery.State.SENDING).update(
@@ -359,6 +406,141 @@ def deliver_due(*, now: datetime.datetime | None = None, limit: int = 500) -> di
         ).order_by("next_attempt_at", "id").values_list("pk", flat=True)[:limit]
     )
     return deliver_many(ids=ids)
+
+
+# ---- Zalo: falling back to SMS, the provider's callbacks, linking ---------------------------
+
+@transaction.atomic
+def fall_back_to_sms(*, delivery: Delivery, reason: str) -> Delivery | None:
+    """Send a Zalo message that could not be delivered as an SMS instead (setting
+    ONESTOP_ZALO_SMS_FALLBACK). The SMS row has the event's key, SMS channel and the same
+    recipient: the outbox's unique constraint makes a second fallback (a callback repeated,
+    a retry) write nothing, and a citizen who also chose SMS gets it once."""
+    if not settings.ONESTOP_ZALO_SMS_FALLBACK:
+        return None
+    phone = delivery.address
+    if delivery.user_id is not None:
+        phone = getattr(delivery.user, "phone", "") or phone
+    if not phone:
+        return None
+    text_subject, text_body = delivery.subject, delivery.body
+    row = Delivery(event_key=delivery.event_key, event=delivery.event, channel=ChannelName.SMS,
+                   recipient=delivery.recipient, user_id=delivery.user_id,
+                   dossier_id=delivery.dossier_id, address=phone, language=delivery.language,
+                   subject=text_subject, body=text_body, link=delivery.link,
+                   last_error="", created_at=timezone.now())
+    created = Delivery.objects.bulk_create([row], ignore_conflicts=True)
+    sms = Delivery.objects.filter(event_key=delivery.event_key, channel=ChannelName.SMS,
+                                  recipient=delivery.recipient).first()
+    logger.info("Zalo delivery %s falls back to SMS (%s): %s", delivery.pk, reason,
+                sms.pk if sms else None)
+    if created and sms is not None and sms.state == Delivery.State.PENDING:
+        sms_id = sms.pk
+        transaction.on_commit(lambda: _enqueue([sms_id]))
+    return sms
+
+
+def zalo_callback(*, body: bytes, signature: str, now: datetime.datetime | None = None) -> Any:
+    """One delivery-status callback from Zalo: checked (signature, age, known message),
+    recorded with its outcome whatever it is, and applied once. Returns the record."""
+    from . import zalo
+    from .models import ZaloCallback
+
+    now = now or timezone.now()
+    Outcome = ZaloCallback.Outcome
+    text = body.decode("utf-8", "replace")[:20000]
+
+    def record(outcome: str, reason: str = "", **extra: Any) -> ZaloCallback:
+        if outcome != Outcome.ACCEPTED:
+            logger.warning("Zalo callback refused (%s): %s", outcome, reason)
+        return ZaloCallback.objects.create(received_at=now, outcome=outcome, reason=reason,
+                                           body=text, **extra)
+
+    try:
+        event = json.loads(body)
+        timestamp = str(event["timestamp"])
+        event_name = str(event.get("event_name", ""))
+        message = event.get("message") or {}
+        msg_id = str(message.get("msg_id", ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return record(Outcome.INVALID, "not a Zalo event (JSON with a timestamp)")
+    if not zalo.signature_ok(header=signature, body=body, timestamp=timestamp):
+        return record(Outcome.FORGED, "X-ZEvent-Signature does not match",
+                      event_name=event_name[:60], msg_id=msg_id[:100])
+    try:
+        sent_at = datetime.datetime.fromtimestamp(int(timestamp) / 1000, tz=datetime.UTC)
+    except (ValueError, OverflowError):
+        return record(Outcome.INVALID, "timestamp is not milliseconds since 1970")
+    age = (now - sent_at).total_seconds()
+    if abs(age) > settings.ONESTOP_ZALO_CALLBACK_MAX_AGE:
+        return record(Outcome.STALE, f"timestamp {int(age)} s away from now",
+                      event_name=event_name[:60], msg_id=msg_id[:100])
+    status = ZALO_EVENTS.get(event_name)
+    if status is None:
+        return record(Outcome.INVALID, f"event {event_name!r} is not a delivery status",
+                      event_name=event_name[:60], msg_id=msg_id[:100])
+    delivery = Delivery.objects.filter(channel=ChannelName.ZALO,
+                                       provider_message_id=msg_id).first() if msg_id else None
+    if delivery is None:
+        return record(Outcome.UNKNOWN, f"no Zalo message {msg_id!r} was sent from here",
+                      event_name=event_name[:60], msg_id=msg_id[:100])
+    with transaction.atomic():
+        # Conditional: the first status wins, a repeated or late callback changes nothing.
+        changed = Delivery.objects.filter(pk=delivery.pk, provider_status="").update(
+            provider_status=status, provider_status_at=sent_at)
+        if not changed:
+            return record(Outcome.DUPLICATE, f"status already {delivery.provider_status!r}"
+                          if delivery.provider_status else "status already recorded",
+                          event_name=event_name[:60], msg_id=msg_id, delivery=delivery)
+        if status == "failed":
+            reason = str(message.get("error") or event.get("error") or "not delivered")
+            Delivery.objects.filter(pk=delivery.pk).update(last_error=f"Zalo: {reason}"[:2000])
+            fall_back_to_sms(delivery=delivery, reason=reason)
+        return record(Outcome.ACCEPTED, event_name=event_name[:60], msg_id=msg_id,
+                      delivery=delivery)
+
+
+# Webhook events that carry a ZNS message's fate. `user_received_message` is Zalo's; the
+# failure event is the stand-in's (docs/notifications.md: Zalo documents no such event).
+ZALO_EVENTS = {"user_received_message": "delivered", "zns_message_failed": "failed"}
+
+
+@transaction.atomic
+def zalo_link(*, user: Any, phone: str, at: datetime.datetime | None = None) -> ZaloConsent:
+    """The citizen agrees to get their notices on Zalo at this number: consent recorded
+    with its time, the channel turned on."""
+    from . import zalo
+
+    normalised = zalo.normalise_phone(phone)
+    if not normalised:
+        raise ValidationFailed(_("Enter a Vietnamese mobile number, e.g. 0912 345 678."))
+    at = at or timezone.now()
+    ZaloConsent.objects.select_for_update().filter(user=user, withdrawn_at=None).update(
+        withdrawn_at=at)
+    consent = ZaloConsent.objects.create(user=user, phone=normalised, agreed_at=at)
+    pref, _created = Preference.objects.select_for_update().get_or_create(
+        user=user, defaults={"language": settings.LANGUAGE_CODE})
+    pref.zalo = True
+    pref.save()
+    return consent
+
+
+@transaction.atomic
+def zalo_unlink(*, user: Any, at: datetime.datetime | None = None) -> int:
+    """The citizen withdraws: nothing more is written for Zalo, and messages not yet sent
+    are not sent (their rows fail with the reason)."""
+    at = at or timezone.now()
+    withdrawn = ZaloConsent.objects.filter(user=user, withdrawn_at=None).update(
+        withdrawn_at=at)
+    Preference.objects.filter(user=user).update(zalo=False)
+    Delivery.objects.filter(user=user, channel=ChannelName.ZALO,
+                            state=Delivery.State.PENDING).update(
+        state=Delivery.State.FAILED, last_error="the citizen unlinked Zalo")
+    return withdrawn
+
+
+def zalo_consent_of(user: Any) -> ZaloConsent | None:
+    return ZaloConsent.objects.filter(user=user, withdrawn_at=None).first()
 
 
 # ---- what citizens change -------------------------------------------------------------------
