@@ -230,3 +230,18 @@ def test_link_refuses_a_number_that_is_not_vietnamese(citizen):
     with pytest.raises(ValidationFailed):
         notify.zalo_link(user=citizen, phone="12345")
     assert json.dumps(list(ZaloConsent.objects.values())) == "[]"
+
+
+def test_citizen_links_and_unlinks_zalo_on_the_preferences_page(citizen, standin, client):
+    client.force_login(citizen)
+    page = client.get("/tai-khoan/thong-bao/")
+    assert b'name="zalo_link"' in page.content
+    client.post("/tai-khoan/thong-bao/", {"zalo_link": "1", "zalo_phone": "0912345678"})
+    assert notify.zalo_consent_of(citizen) is None  # no tick, no consent
+    client.post("/tai-khoan/thong-bao/", {"zalo_link": "1", "zalo_phone": "0912345678",
+                                          "zalo_consent": "1"})
+    assert notify.zalo_consent_of(citizen).phone == "84912345678"
+    assert b"84912345678" in client.get("/tai-khoan/thong-bao/").content
+    client.post("/tai-khoan/thong-bao/", {"zalo_unlink": "1"})
+    assert notify.zalo_consent_of(citizen) is None
+    assert ZaloConsent.objects.filter(user=citizen).count() == 1
