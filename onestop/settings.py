@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "onestop.community",
     "onestop.guide",
     "onestop.national",
+    "onestop.postal",
 ]
 
 MIDDLEWARE = [
@@ -559,6 +560,20 @@ ONESTOP_NATIONAL_SIGNIN_LABEL = env_str("ONESTOP_NATIONAL_SIGNIN_LABEL", "VNeID"
 # Catalog import: blank forms the catalog links to are fetched only from the adapter's host
 # and these (comma-separated host names).
 ONESTOP_NATIONAL_TEMPLATE_HOSTS = env_str("ONESTOP_NATIONAL_TEMPLATE_HOSTS", "")
+
+# Postal delivery of results (onestop.postal, docs/postal.md): the provider results are handed
+# to ("standin": the local STAND-IN, `onestop postal standin`; "vnpost": Vietnam Post), the
+# delivery fee in đồng proposed to the officer, and Vietnam Post's URL, token and the secret
+# its status callbacks are signed with (environment only).
+ONESTOP_POSTAL_PROVIDER = env_str("ONESTOP_POSTAL_PROVIDER", "standin")
+ONESTOP_POSTAL_FEE = env_int("ONESTOP_POSTAL_FEE", 25000, minimum=0)
+ONESTOP_POSTAL_TIMEOUT = env_int("ONESTOP_POSTAL_TIMEOUT", 10, minimum=1)
+ONESTOP_POSTAL_STANDIN_URL = env_str("ONESTOP_POSTAL_STANDIN_URL", "http://127.0.0.1:8793")
+ONESTOP_POSTAL_VNPOST_URL = env_str("ONESTOP_POSTAL_VNPOST_URL", "")
+ONESTOP_POSTAL_VNPOST_TOKEN = env_str("ONESTOP_POSTAL_VNPOST_TOKEN", "")
+ONESTOP_POSTAL_CALLBACK_SECRET = env_str("ONESTOP_POSTAL_CALLBACK_SECRET", "")
+# A callback signed longer ago than this (seconds) is refused as replayed.
+ONESTOP_POSTAL_CALLBACK_WINDOW = env_int("ONESTOP_POSTAL_CALLBACK_WINDOW", 600, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("onestop.api.partner_urls")),
     path("sandbox/", include("onestop.sandbox.urls")),
     path("zalo/callback/", zalo_callback, name="zalo_callback"),
+    path("postal/", include("onestop.postal.urls")),
     path("", include("onestop.portal.urls")),
 ]
 # No /media/ route, not even in debug: every stored file is served by a view that checks who
