@@ -133,6 +133,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "onestop.ops.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -396,6 +397,13 @@ ONESTOP_REDIS_URL = env_str("ONESTOP_REDIS_URL", "")
 # server processes use Redis, so a dossier change clears its cached page everywhere at
 # once; the per-process default clears it in the changing process and lets other processes
 # serve a page at most ONESTOP_PUBLIC_PAGE_SECONDS old.
+# Operations endpoints (docs/operations.md): /ops/health/ready and /ops/metrics need this
+# bearer token or a client address in ONESTOP_OPS_ALLOW (comma-separated addresses/networks).
+ONESTOP_OPS_TOKEN = env_str("ONESTOP_OPS_TOKEN", "")
+ONESTOP_OPS_ALLOW = [a for a in env_str("ONESTOP_OPS_ALLOW", "").split(",") if a.strip()]
+# Readiness fails when the oldest runnable task has waited longer than this.
+ONESTOP_OPS_QUEUE_LAG_SECONDS = env_int("ONESTOP_OPS_QUEUE_LAG_SECONDS", 300)
+
 CACHES: dict[str, dict[str, object]]
 if ONESTOP_REDIS_URL:
     # Django's RedisCache with one client per process (onestop/core/cache.py).

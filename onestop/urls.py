@@ -7,6 +7,7 @@ from onestop.notifications.views import zalo_callback
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("ops/", include("onestop.ops.urls")),
     # The language switcher carries no CSRF token, so public pages are the same for every
     # visitor and can be cached whole; the worst a forged request can do is switch a
     # visitor's language, which they can switch back.

@@ -34,6 +34,14 @@ class OnestopGunicorn(BaseApplication):  # type: ignore[misc]
         return self.application
 
 
+def _metrics_child_exit(server: Any, worker: Any) -> None:
+    # A dead worker's live gauges must not linger in the summed metrics.
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, 8)
 
@@ -64,6 +72,7 @@ def serve(*, host: str, port: int, workers: int, access_log: bool = True) -> Non
         # gunicorn ≥ 25 opens a control socket at one fixed path per user; two servers on
         # one machine (demo and serve, or two ports) would fight over it.
         "control_socket_disable": True,
+        "child_exit": _metrics_child_exit,
     }
     OnestopGunicorn(application, options).run()
 
