@@ -471,6 +471,12 @@ ONESTOP_GATEWAY_SECRET = env_str("ONESTOP_GATEWAY_SECRET", "")
 # `onestop demo` switches the demo on after this module is read.
 ONESTOP_PAYMENT_SANDBOX = env_optional_bool("ONESTOP_PAYMENT_SANDBOX")
 ONESTOP_PAYMENT_SANDBOX_SECRET = env_str("ONESTOP_PAYMENT_SANDBOX_SECRET", "")
+# The national payment platform (issue 18, payments/providers/national.py): off by default.
+# Confirmations are HMAC-SHA256 signed with this secret (empty: derived from SECRET_KEY).
+ONESTOP_NATIONAL_PAYMENT = env_bool("ONESTOP_NATIONAL_PAYMENT", False)
+ONESTOP_NATIONAL_PAYMENT_URL = env_str("ONESTOP_NATIONAL_PAYMENT_URL", "").rstrip("/")
+ONESTOP_NATIONAL_PAYMENT_MERCHANT = env_str("ONESTOP_NATIONAL_PAYMENT_MERCHANT", "ONESTOP01")
+ONESTOP_NATIONAL_PAYMENT_SECRET = env_str("ONESTOP_NATIONAL_PAYMENT_SECRET", "")
 # POST sandbox notifications over HTTP to PUBLIC_BASE_URL instead of calling the view in-process.
 ONESTOP_PAYMENT_SANDBOX_HTTP = env_bool("ONESTOP_PAYMENT_SANDBOX_HTTP", False)
 # Pending payments expire after this many minutes; the gateway is asked about pending

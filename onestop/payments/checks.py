@@ -19,7 +19,8 @@ def check_provider_secrets(app_configs: Any = None, **kwargs: Any) -> list[check
     found: list[checks.CheckMessage] = []
     if secret_key_is_fallback():
         names = [n for n in SECRET_SETTINGS
-                 if n != "ONESTOP_PAYMENT_SANDBOX_SECRET" or sandbox_enabled()]
+                 if (n != "ONESTOP_PAYMENT_SANDBOX_SECRET" or sandbox_enabled())
+                 and (n != "ONESTOP_NATIONAL_PAYMENT_SECRET" or settings.ONESTOP_NATIONAL_PAYMENT)]
         for name in names:
             if not getattr(settings, name):
                 found.append(checks.Error(

@@ -27,4 +27,4 @@ __all__ = ["BadSignature", "Notice", "Provider", "Start", "check_payer_choice", 
            "notifies", "payer_may_choose", "redirects", "register", "registered"]
 
 # Built-in providers, registered on import.
-from . import cash, gateway, sandbox, vietqr  # noqa: E402, F401
+from . import cash, gateway, national, sandbox, vietqr  # noqa: E402, F401

@@ -139,7 +139,7 @@ def notifies(name: str) -> bool:
 
 # The secrets shared with providers; each may be left empty and derived from SECRET_KEY.
 SECRET_SETTINGS = ("ONESTOP_VIETQR_WEBHOOK_SECRET", "ONESTOP_GATEWAY_SECRET",
-                   "ONESTOP_PAYMENT_SANDBOX_SECRET")
+                   "ONESTOP_PAYMENT_SANDBOX_SECRET", "ONESTOP_NATIONAL_PAYMENT_SECRET")
 
 
 class SecretUnavailable(BadSignature):
