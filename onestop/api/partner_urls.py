@@ -11,5 +11,7 @@ app_name = "partners"
 urlpatterns = [
     path("payments/webhooks/<slug:provider>/", webhooks.payment_notification,
          name="payment_webhook"),
+    path("payments/national/lookup", webhooks.national_payment_lookup,
+         name="national_payment_lookup"),
     path("billing/api/bills", billers.bills_push, name="biller_bills"),
 ]

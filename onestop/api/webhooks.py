@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from onestop.core.ratelimit import RateLimited, client_address, hit
+from onestop.national import payment_lookup
 from onestop.payments import providers, services
 from onestop.payments.providers.base import Incoming
 
@@ -53,3 +54,12 @@ def payment_notification(request: HttpRequest, provider: str) -> HttpResponse:
                         headers={k: v for k, v in request.headers.items()})
     result = services.notification_receive(provider=provider, incoming=incoming)
     return JsonResponse(result.body, status=result.status)
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@per_address_limit
+def national_payment_lookup(request: HttpRequest) -> HttpResponse:
+    """The national payment platform asks what a dossier owes (signed, national.payment_lookup)."""
+    answer = payment_lookup.lookup(request.body)
+    return JsonResponse(answer.body, status=answer.status)

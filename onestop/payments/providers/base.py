@@ -71,11 +71,14 @@ class Provider(Protocol):
     online: bool  # counted as an online payment (Decision 766 online-payment rate)
     # What a payer may do with it: choose it for a payment (never cash, which only an
     # officer records), be sent away to it (a gateway page), and whether it notifies our
-    # webhook endpoint itself. The sandbox is choosable only while it is on.
-    choosable: bool
+    # webhook endpoint itself. The sandbox is choosable only while it is on; a provider
+    # behind a setting (the national platform) answers `choosable` at each call.
     redirects: bool
     notifies: bool
     sandbox: bool
+
+    @property
+    def choosable(self) -> bool: ...
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start: ...
 

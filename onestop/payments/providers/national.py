@@ -1,29 +1,37 @@
 """The national payment platform (Nền tảng thanh toán of the national public service portal).
 
-Off unless ONESTOP_NATIONAL_PAYMENT is set (like the other national links, issue 18).
+A provider beside VietQR and the gateway, off unless ONESTOP_NATIONAL_PAYMENT is set (each
+national link is behind a setting, issue 18). Every message is signed the same way:
+`signature` = hex(HMAC-SHA256(ONESTOP_NATIONAL_PAYMENT_SECRET, the values of the message's
+fields joined by "|" in the fixed order below)). The key is a setting, never the database.
 
-- Initiation: the payer is redirected to ONESTOP_NATIONAL_PAYMENT_URL with the fields in
-  INIT_FIELDS (reference, amount in whole VND, bill and receipt details) and `signature` =
-  hex(HMAC-SHA256(ONESTOP_NATIONAL_PAYMENT_SECRET, the INIT_FIELDS values joined by "|")).
-  The key comes from settings only, never from the database.
-- The payer's return to the portal is never trusted: it only shows "being confirmed".
-- Confirmation: the platform POSTs a JSON body server to server to
-  /payments/webhooks/national/ with CONFIRM_FIELDS and `signature` over their values joined
-  by "|". Settlement (amount and reference checks, exactly once, replay and forgery
-  refused and recorded) is the shared onestop.payments.services.notification_receive.
+- Initiation (INIT_FIELDS): the payer is redirected to ONESTOP_NATIONAL_PAYMENT_URL/pay with
+  the reference, the amount in whole đồng, the bill and receipt details (dossier code, payer
+  name, the fee lines as compact JSON) and the return URL.
+- The payer's return is never trusted: it lands on the payment page, which shows the state.
+- Confirmation (CONFIRM_FIELDS): the platform POSTs JSON server to server to
+  /payments/webhooks/national/. The shared onestop.payments.services.notification_receive
+  verifies, checks reference and amount, settles exactly once and records every notification
+  (PaymentNotification); what it decided is answered here, refusals with a 4xx and a reason.
+- Look-up (LOOKUP_FIELDS): the platform asks what a dossier owes (onestop/national/
+  payment_lookup.py), signed the same way; the answer is signed with ANSWER_FIELDS.
+
+The field names are this project's own schema (the platform's specification is not public):
+a real connection maps them to the names the operator gives (docs/national.md).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.utils import timezone
 
-from .. import vietqr as codec
+from .. import hooks
 from .base import (
     BadSignature,
     Incoming,
@@ -40,50 +48,82 @@ if TYPE_CHECKING:
     from ..models import Payment
 
 SECRET_SETTING = "ONESTOP_NATIONAL_PAYMENT_SECRET"
+SIGNATURE = "signature"
 SUCCESS = "00"
 # The order is part of the signature: both sides join the values in exactly this order.
-INIT_FIELDS = ("merchant", "reference", "amount", "currency", "bill_code", "bill_info",
-               "receipt_name", "return_url")
+INIT_FIELDS = ("merchant", "reference", "amount", "currency", "dossier_code", "payer_name",
+               "fee_lines", "description", "return_url", "created_at")
 CONFIRM_FIELDS = ("merchant", "reference", "transaction_id", "amount", "status", "paid_at")
+LOOKUP_FIELDS = ("merchant", "dossier_code", "timestamp")
+ANSWER_FIELDS = ("merchant", "dossier_code", "total", "currency", "fee_lines")
 
 
-def signing_string(fields: tuple[str, ...], values: Mapping[str, Any]) -> str:
+def signing_string(fields: Sequence[str], values: Mapping[str, Any]) -> str:
     return "|".join(str(values.get(name, "")) for name in fields)
 
 
-def sign(fields: tuple[str, ...], values: Mapping[str, Any], *, key: bytes | None = None) -> str:
+def sign(fields: Sequence[str], values: Mapping[str, Any], *, key: bytes | None = None) -> str:
     return hmac_hex(key or secret(SECRET_SETTING), signing_string(fields, values).encode(),
                     hashlib.sha256)
 
 
-def signed(fields: tuple[str, ...], values: Mapping[str, Any], *,
+def signed(fields: Sequence[str], values: Mapping[str, Any], *,
            key: bytes | None = None) -> dict[str, str]:
     out = {name: str(values.get(name, "")) for name in fields}
-    out["signature"] = sign(fields, out, key=key)
+    out[SIGNATURE] = sign(fields, out, key=key)
     return out
 
 
-def verify(fields: tuple[str, ...], values: Mapping[str, Any]) -> bool:
-    given = str(values.get("signature", ""))
-    return bool(given) and matches(sign(fields, values), given)
+def verify(fields: Sequence[str], values: Mapping[str, Any]) -> bool:
+    given = values.get(SIGNATURE)
+    return isinstance(given, str) and bool(given) and matches(sign(fields, values), given)
 
 
 def enabled() -> bool:
     return bool(settings.ONESTOP_NATIONAL_PAYMENT)
 
 
+def fee_lines_json(lines: Sequence[Mapping[str, Any]]) -> str:
+    """Fee lines as they are signed: compact JSON, names as written (UTF-8, not escaped)."""
+    return json.dumps([{"name": str(line["name"]), "amount": int(line["amount"])}
+                       for line in lines], ensure_ascii=False, separators=(",", ":"))
+
+
+def stamp() -> str:
+    return timezone.localtime().strftime("%Y%m%d%H%M%S")
+
+
 def initiation(payment: Payment, *, return_url: str = "") -> dict[str, str]:
     """The signed transaction initiation message for a payment."""
+    subject = hooks.subject_of(payment)
+    lines = [{"name": line.item.name, "amount": line.amount}
+             for line in payment.lines.select_related("item").order_by("id")]
     return signed(INIT_FIELDS, {
         "merchant": settings.ONESTOP_NATIONAL_PAYMENT_MERCHANT,
         "reference": payment.reference,
         "amount": int(payment.amount),  # whole đồng: VND has no minor unit
         "currency": "VND",
-        "bill_code": payment.reference,
-        "bill_info": codec.to_ascii(str(payment.purpose))[:255],
-        "receipt_name": codec.to_ascii(str(getattr(payment, "payer_name", "") or ""))[:100],
+        "dossier_code": subject.code if subject else "",
+        "payer_name": payment.payer_name,
+        "fee_lines": fee_lines_json(lines),
+        "description": payment.purpose,
         "return_url": return_url,
+        "created_at": stamp(),
     })
+
+
+def platform_url() -> str:
+    return str(settings.ONESTOP_NATIONAL_PAYMENT_URL).rstrip("/")
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(body or b"null")
+    except ValueError as exc:
+        raise Malformed("not JSON") from exc
+    if not isinstance(data, dict):
+        raise Malformed("not a JSON object")
+    return data
 
 
 class NationalProvider:
@@ -98,36 +138,29 @@ class NationalProvider:
         return enabled()
 
     def start(self, payment: Payment, *, return_url: str = "") -> Start:
-        base = str(settings.ONESTOP_NATIONAL_PAYMENT_URL).rstrip("/")
         params = initiation(payment, return_url=return_url)
-        return Start(kind="redirect", url=f"{base}/pay?{urlencode(params)}")
-
-    def _body(self, incoming: Incoming) -> dict[str, Any]:
-        try:
-            data = json.loads(incoming.body or b"{}")
-        except ValueError as exc:
-            raise Malformed("not JSON") from exc
-        if not isinstance(data, dict):
-            raise Malformed("not a JSON object")
-        return data
+        return Start(kind="redirect", url=f"{platform_url()}/pay?{urlencode(params)}")
 
     def signature_of(self, incoming: Incoming) -> str:
         try:
-            return str(self._body(incoming).get("signature", ""))[:256]
+            return str(json_object(incoming.body).get(SIGNATURE, ""))[:256]
         except Malformed:
             return ""
 
     def parse_notification(self, incoming: Incoming) -> Notice:
         if not enabled():
             raise BadSignature("the national payment platform is off")
-        data = self._body(incoming)
+        try:
+            data = json_object(incoming.body)
+        except Malformed as exc:
+            raise BadSignature("not a signed JSON object") from exc
         if not verify(CONFIRM_FIELDS, data):
             raise BadSignature("signature does not match")
         if str(data.get("merchant", "")) != settings.ONESTOP_NATIONAL_PAYMENT_MERCHANT:
             raise Malformed("confirmation for another merchant")
         try:
             reference = str(data["reference"]).strip().upper()
-            amount = int(str(data["amount"]))
+            amount = int(str(data["amount"]))  # a whole number of đồng, never "5000.5"
             txn = str(data.get("transaction_id", "")).strip()
         except (KeyError, ValueError) as exc:
             raise Malformed("missing or bad field") from exc
@@ -140,21 +173,23 @@ class NationalProvider:
                       success=success)
 
     def respond(self, outcome: str) -> tuple[int, dict[str, Any]]:
+        # What the platform is told; a refusal says why, and 4xx tells it not to count the
+        # confirmation as accepted (the settlement service has recorded it either way).
         codes = {
             "forged": (401, "97", "Invalid signature"),
             "malformed": (400, "99", "Invalid request"),
             "refused": (400, "99", "Refused"),
-            "unknown": (200, "01", "Reference not found"),
-            "duplicate": (200, "02", "Already confirmed"),
-            "extra": (200, "02", "Already confirmed"),
-            "flagged": (200, "04", "Invalid amount"),
+            "unknown": (404, "01", "Unknown reference"),
+            "duplicate": (409, "02", "Already confirmed (replay refused)"),
+            "extra": (200, "03", "Payment already settled otherwise: recorded for a refund"),
+            "flagged": (422, "04", "Amount does not match the payment"),
+            "stale": (409, "05", "Payment no longer pending"),
         }
         status, code, message = codes.get(outcome, (200, "00", "Confirmed"))
-        return status, {"code": code, "message": message}
+        return status, {"code": code, "message": message, "outcome": outcome}
 
     def query(self, payment: Payment) -> Notice | None:
-        return None  # the platform confirms by notification; no query in this version
+        return None  # the platform confirms by notification; no status query in this version
 
 
-# choosable is read from a setting at each call, so it is a read-only property here.
-register(NationalProvider())  # type: ignore[arg-type]
+register(NationalProvider())

@@ -37,8 +37,10 @@ def pay(request: HttpRequest, reference: str) -> HttpResponse:
                                                        provider=choice)
         except DomainError as exc:
             return _render_pay(request, payment, error=str(exc), status=exc.http_status)
-        return_url = settings.PUBLIC_BASE_URL + reverse("portal:pay_return",
-                                                        args=[payment.reference])
+        # The gateway's return carries its signed parameters (checked by gateway_return);
+        # the national platform's payer comes back to this page, which only shows the state.
+        back = "portal:pay" if choice == "national" else "portal:pay_return"
+        return_url = settings.PUBLIC_BASE_URL + reverse(back, args=[payment.reference])
         start = providers.get(choice).start(payment, return_url=return_url)
         return redirect(start.url)
     return _render_pay(request, payment)
@@ -63,6 +65,7 @@ def _render_pay(request: HttpRequest, payment: Payment, *, error: str = "",
         "bill": None if dossier else bill_selectors.bill_of_payment(payment=payment),
         "receipts": selectors.receipts_of(payment),
         "sandbox_enabled": sandbox_enabled(),
+        "national_enabled": providers.payer_may_choose("national"),
         "refresh": REFRESH_SECONDS if payment.state == Payment.State.PENDING or confirming
         else 0,
         "confirming": confirming,
