@@ -399,4 +399,4 @@ class StandIn:
 
 
 # The mounted stand-ins add themselves to MOUNTS on import.
-from . import standin_signin  # noqa: E402, F401
+from . import standin_payment, standin_signin  # noqa: E402, F401

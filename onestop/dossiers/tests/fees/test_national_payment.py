@@ -185,3 +185,44 @@ def test_a_look_up_with_a_bad_signature_or_an_unknown_code_is_refused(world, cli
     unknown = look_up(client, "NO-SUCH-CODE")
     assert unknown.status_code == 404
     assert unknown.json()["message"] == "Unknown dossier code"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_standin_page_confirms_over_http_and_the_payment_settles_once(world, live_server,
+                                                                           settings):
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlencode
+
+    from onestop.national.standin import StandIn
+    from onestop.national.standin_payment import payment_state
+
+    with StandIn() as standin:
+        settings.ONESTOP_NATIONAL_PAYMENT_URL = standin.url + "/payment"
+        payment = world.payment(world.receive(), provider="national")
+        back = live_server.url + reverse("portal:pay", args=[payment.reference])
+        start = get("national").start(payment, return_url=back)
+        with urllib.request.urlopen(start.url) as page:  # noqa: S310 - loopback stand-in
+            assert "STAND-IN" in page.read().decode()
+        message = {k: v[0] for k, v in parse_qs(urlsplit(start.url).query).items()}
+        tampered = {**message, "amount": "1"}
+        try:
+            urllib.request.urlopen(f"{standin.url}/payment/pay?{urlencode(tampered)}")  # noqa: S310
+            raise AssertionError("a tampered initiation was accepted")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 400
+
+        class NoRedirect(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        opener = urllib.request.build_opener(NoRedirect)
+        form = urlencode({**message, "decision": "confirm"}).encode()
+        try:
+            opener.open(f"{standin.url}/payment/pay", data=form)
+            raise AssertionError("the stand-in did not send the payer back")
+        except urllib.error.HTTPError as exc:
+            assert exc.code == 302 and exc.headers["Location"] == back
+        assert [status for status, _ in payment_state(standin).sent] == [200]
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.SUCCEEDED and payment.provider == "national"
