@@ -7,6 +7,11 @@ Mounted in the national stand-in server (standin.py) under /payment/:
     POST /payment/pay (confirm or cancel)               → POSTs the signed confirmation to
          <return_url's origin>/payments/webhooks/national/ (or `payment_state(...).notify_url`),
          records the answer, then sends the payer back to return_url
+    POST /payment/_control {"mode": …, "delay": s}       → how the next payments fail:
+         "ok"; "down" (the pay page answers 503, nothing is sent); "error" (the platform
+         answers the payer 500 after the decision and sends nothing); "drop" (the payer is
+         sent back, the confirmation never comes); "late" (the payer is sent back at once,
+         the confirmation comes `delay` seconds later, from another thread)
 
 It signs with the same setting as the provider (ONESTOP_NATIONAL_PAYMENT_SECRET), since it
 plays the other side of that shared secret.
@@ -35,10 +40,16 @@ VIETNAM = datetime.timezone(datetime.timedelta(hours=7))
 _LOCK = threading.Lock()
 
 
+MODES = ("ok", "down", "error", "drop", "late")
+
+
 @dataclass
 class PaymentState:
     notify_url: str = ""  # empty: <return_url's origin>/payments/webhooks/national/
     sent: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    mode: str = "ok"
+    delay: float = 2.0
+    dropped: list[dict[str, str]] = field(default_factory=list)  # confirmations never sent
 
 
 def payment_state(owner: Any) -> PaymentState:
@@ -124,10 +135,39 @@ def deliver(url: str, body: dict[str, str]) -> tuple[int, dict[str, Any]]:
         return exc.code, json.loads(exc.read() or b"{}")
 
 
+def _control(handler: Any) -> None:
+    length = int(handler.headers.get("Content-Length") or 0)
+    try:
+        body = json.loads(handler.rfile.read(length) or b"{}")
+        mode, delay = str(body.get("mode", "ok")), float(body.get("delay", 2.0))
+    except (ValueError, TypeError, AttributeError):
+        mode, delay = "", 0.0
+    if mode not in MODES or delay < 0:
+        _send(handler, 400, f"<p>STAND-IN: mode must be one of {', '.join(MODES)}</p>")
+        return
+    state = payment_state(handler.server)
+    with _LOCK:
+        state.mode, state.delay = mode, delay
+    _send(handler, 200, f"<p>STAND-IN payment mode: {mode}</p>")
+
+
+def _record(state: PaymentState, url: str, body: dict[str, str]) -> None:
+    answer = deliver(url, body)
+    with _LOCK:
+        state.sent.append(answer)
+
+
 def handle(handler: Any, method: str) -> bool:
     parts = urlsplit(handler.path)
+    if method == "POST" and parts.path == PREFIX + "/_control":
+        _control(handler)
+        return True
     if parts.path != PREFIX + "/pay":
         return False
+    state = payment_state(handler.server)
+    if state.mode == "down":
+        _send(handler, 503, "<p>STAND-IN: told to be down</p>")
+        return True
     if method == "GET":
         message = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
     else:
@@ -142,12 +182,21 @@ def handle(handler: Any, method: str) -> bool:
     if method == "GET":
         _send(handler, 200, _page(message))
         return True
-    state = payment_state(handler.server)
     back = urlsplit(message["return_url"])
     url = state.notify_url or f"{back.scheme}://{back.netloc}/payments/webhooks/national/"
-    answer = deliver(url, confirmation(message, paid=decision == "confirm"))
-    with _LOCK:
-        state.sent.append(answer)
+    body = confirmation(message, paid=decision == "confirm")
+    if state.mode == "error":
+        _send(handler, 500, "<p>STAND-IN: told to fail; nothing was paid</p>")
+        return True
+    if state.mode == "drop":
+        with _LOCK:
+            state.dropped.append(body)
+    elif state.mode == "late":
+        timer = threading.Timer(state.delay, _record, args=(state, url, body))
+        timer.daemon = True
+        timer.start()
+    else:
+        _record(state, url, body)
     _send(handler, 302, "", location=message["return_url"])
     return True
 

@@ -226,3 +226,63 @@ def test_the_standin_page_confirms_over_http_and_the_payment_settles_once(world,
         assert [status for status, _ in payment_state(standin).sent] == [200]
     payment.refresh_from_db()
     assert payment.state == Payment.State.SUCCEEDED and payment.provider == "national"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_platform_that_is_down_fails_or_drops_the_confirmation_settles_nothing_until_it_comes(
+        world, live_server, settings):
+    import time
+    import urllib.error
+    import urllib.request
+    from urllib.parse import urlencode
+
+    from onestop.national.standin import StandIn
+    from onestop.national.standin_payment import payment_state
+
+    def control(standin, **body):
+        request = urllib.request.Request(f"{standin.url}/payment/_control", method="POST",
+                                         data=json.dumps(body).encode())
+        urllib.request.urlopen(request).close()  # noqa: S310 - loopback stand-in
+
+    def status_of(call) -> int:
+        try:
+            with call() as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    with StandIn() as standin:
+        settings.ONESTOP_NATIONAL_PAYMENT_URL = standin.url + "/payment"
+        payment = world.payment(world.receive(), provider="national")
+        back = live_server.url + reverse("portal:pay", args=[payment.reference])
+        start = get("national").start(payment, return_url=back)
+        message = {k: v[0] for k, v in parse_qs(urlsplit(start.url).query).items()}
+        form = urlencode({**message, "decision": "confirm"}).encode()
+        state = payment_state(standin)
+
+        control(standin, mode="down")
+        assert status_of(lambda: urllib.request.urlopen(start.url)) == 503  # noqa: S310
+        control(standin, mode="error")
+        assert status_of(lambda: opener.open(f"{standin.url}/payment/pay", data=form)) == 500
+        control(standin, mode="drop")
+        assert status_of(lambda: opener.open(f"{standin.url}/payment/pay", data=form)) == 302
+        assert state.sent == [] and len(state.dropped) == 1
+        payment.refresh_from_db()
+        assert payment.state == Payment.State.PENDING  # the payer's return settles nothing
+
+        control(standin, mode="late", delay=0.5)
+        assert status_of(lambda: opener.open(f"{standin.url}/payment/pay", data=form)) == 302
+        payment.refresh_from_db()
+        assert payment.state == Payment.State.PENDING and state.sent == []
+        deadline = time.monotonic() + 15
+        while not state.sent and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert [status for status, _ in state.sent] == [200]
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.SUCCEEDED
+    assert Receipt.objects.filter(payment=payment).count() == 1
