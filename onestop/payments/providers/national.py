@@ -184,6 +184,9 @@ class NationalProvider:
             "extra": (200, "03", "Payment already settled otherwise: recorded for a refund"),
             "flagged": (422, "04", "Amount does not match the payment"),
             "stale": (409, "05", "Payment no longer pending"),
+            # A cancelled or failed payment is received as well as a paid one (00): the
+            # message says what was recorded, not "Confirmed".
+            "failed": (200, "00", "Failure recorded: the payment is marked failed"),
         }
         status, code, message = codes.get(outcome, (200, "00", "Confirmed"))
         return status, {"code": code, "message": message, "outcome": outcome}

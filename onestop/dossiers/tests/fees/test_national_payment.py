@@ -286,3 +286,13 @@ def test_a_platform_that_is_down_fails_or_drops_the_confirmation_settles_nothing
     payment.refresh_from_db()
     assert payment.state == Payment.State.SUCCEEDED
     assert Receipt.objects.filter(payment=payment).count() == 1
+
+
+def test_a_cancelled_payment_is_recorded_as_failed_and_the_platform_is_told_so(world, client):
+    payment = world.payment(world.receive(), provider="national")
+    response = confirm(client, payment.reference, payment.amount, "", status="24")
+    assert response.status_code == 200
+    assert response.json()["outcome"] == "failed"
+    assert "failed" in response.json()["message"]
+    payment.refresh_from_db()
+    assert payment.state == Payment.State.FAILED
