@@ -153,6 +153,10 @@ MIDDLEWARE = [
 # nothing inline, no frames; QR codes are data: images. Stored files get `sandbox` instead
 # (onestop/core/files.py). The payment gateway's page is a form target when it is configured.
 _gateway_origin = "/".join(os.environ.get("ONESTOP_GATEWAY_URL", "").split("/")[:3])
+# The payment page's form redirects the payer to the national payment platform: browsers
+# apply form-action to the redirect too, so its origin must be allowed like the gateway's.
+_national_payment_origin = "/".join(
+    os.environ.get("ONESTOP_NATIONAL_PAYMENT_URL", "").split("/")[:3])
 # The city guide's map tiles (onestop.guide): an XYZ template such as
 # "https://tiles.example.org/{z}/{x}/{y}.png". Empty (the default): no tiles at all, the maps
 # draw places and roads over a plain background and the lists beside them stay the way in.
@@ -172,7 +176,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
-        "form-action": ["'self'", *([_gateway_origin] if _gateway_origin else [])],
+        "form-action": ["'self'", *[o for o in (_gateway_origin, _national_payment_origin) if o]],
     },
 }
 
