@@ -3,8 +3,6 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
-from onestop.notifications.views import zalo_callback
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("ops/", include("onestop.ops.urls")),
@@ -16,7 +14,6 @@ urlpatterns = [
     path("api/v1/", include("onestop.api.urls")),
     path("", include("onestop.api.partner_urls")),
     path("sandbox/", include("onestop.sandbox.urls")),
-    path("zalo/callback/", zalo_callback, name="zalo_callback"),
     path("postal/", include("onestop.postal.urls")),
     path("", include("onestop.portal.urls")),
 ]

@@ -1,4 +1,4 @@
-"""Server-to-server endpoints for banks, payment gateways and billers, at the site root.
+"""Server-to-server endpoints for banks, payment gateways, billers and Zalo, at the site root.
 
 Their paths are configured at the banks, gateways and billers: never change one.
 """
@@ -14,4 +14,5 @@ urlpatterns = [
     path("payments/national/lookup", webhooks.national_payment_lookup,
          name="national_payment_lookup"),
     path("billing/api/bills", billers.bills_push, name="biller_bills"),
+    path("zalo/callback/", webhooks.zalo_callback, name="zalo_callback"),
 ]

@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from onestop.core.ratelimit import RateLimited, client_address, hit
 from onestop.national import payment_lookup
+from onestop.notifications import services as notification_services
+from onestop.notifications.models import ZaloCallback
 from onestop.payments import providers, services
 from onestop.payments.providers.base import Incoming
 
@@ -63,3 +65,20 @@ def national_payment_lookup(request: HttpRequest) -> HttpResponse:
     """The national payment platform asks what a dossier owes (signed, national.payment_lookup)."""
     answer = payment_lookup.lookup(request.body)
     return JsonResponse(answer.body, status=answer.status)
+
+
+# Zalo's delivery-status webhook: notifications.services.zalo_callback checks the signature
+# and the age, records the callback whatever its outcome, and applies it once.
+_Z = ZaloCallback.Outcome
+_ZALO_STATUS = {_Z.ACCEPTED: 200, _Z.DUPLICATE: 200, _Z.FORGED: 403, _Z.STALE: 409,
+                _Z.UNKNOWN: 404, _Z.INVALID: 400}
+
+
+@csrf_exempt
+@require_http_methods(["POST"])
+@per_address_limit
+def zalo_callback(request: HttpRequest) -> HttpResponse:
+    callback = notification_services.zalo_callback(
+        body=request.body, signature=request.headers.get("X-ZEvent-Signature", ""))
+    return JsonResponse({"outcome": callback.outcome, "reason": callback.reason},
+                        status=_ZALO_STATUS[callback.outcome])

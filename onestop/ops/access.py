@@ -22,8 +22,8 @@ def _networks(entries: list[str]) -> list[ipaddress.IPv4Network | ipaddress.IPv6
 
 
 def ops_allowed(request: HttpRequest) -> bool:
-    token: str = getattr(settings, "ONESTOP_OPS_TOKEN", "")
-    allow: list[str] = list(getattr(settings, "ONESTOP_OPS_ALLOW", []))
+    token: str = settings.ONESTOP_OPS_TOKEN
+    allow: list[str] = list(settings.ONESTOP_OPS_ALLOW)
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(
             header.removeprefix("Bearer ").encode(), token.encode()):

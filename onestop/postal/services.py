@@ -65,11 +65,11 @@ def clean_address(a: Address) -> Address:
 
 
 def provider_name() -> str:
-    return str(getattr(settings, "ONESTOP_POSTAL_PROVIDER", "standin"))
+    return str(settings.ONESTOP_POSTAL_PROVIDER)
 
 
 def default_fee() -> int:
-    return int(getattr(settings, "ONESTOP_POSTAL_FEE", 25000))
+    return int(settings.ONESTOP_POSTAL_FEE)
 
 
 def _may_choose(dossier: Dossier, actor: Any) -> bool:

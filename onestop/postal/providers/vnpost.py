@@ -37,13 +37,13 @@ class VNPost:
         return _("Vietnam Post")
 
     def base_url(self) -> str:
-        return str(getattr(settings, "ONESTOP_POSTAL_VNPOST_URL", "")).rstrip("/")
+        return str(settings.ONESTOP_POSTAL_VNPOST_URL).rstrip("/")
 
     def token(self) -> str:
-        return str(getattr(settings, "ONESTOP_POSTAL_VNPOST_TOKEN", ""))
+        return str(settings.ONESTOP_POSTAL_VNPOST_TOKEN)
 
     def secret(self) -> str:
-        return str(getattr(settings, "ONESTOP_POSTAL_CALLBACK_SECRET", ""))
+        return str(settings.ONESTOP_POSTAL_CALLBACK_SECRET)
 
     def request_body(self, order: Order) -> dict[str, Any]:
         return {
@@ -68,7 +68,7 @@ class VNPost:
         data = json.dumps(self.request_body(order)).encode()
         req = urllib.request.Request(url + CREATE_PATH, data=data, method="POST", headers={
             "Content-Type": "application/json", "token": self.token()})
-        timeout = float(getattr(settings, "ONESTOP_POSTAL_TIMEOUT", 10))
+        timeout = float(settings.ONESTOP_POSTAL_TIMEOUT)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 (configured URL)
                 answer = json.loads(resp.read().decode("utf-8"))
@@ -92,7 +92,7 @@ class VNPost:
         return Created(tracking_code=code[:40], fee=fee if type(fee) is int else None)
 
     def parse_callback(self, body: bytes, headers: Any) -> Event:
-        window = int(getattr(settings, "ONESTOP_POSTAL_CALLBACK_WINDOW", 600))
+        window = int(settings.ONESTOP_POSTAL_CALLBACK_WINDOW)
         base.verify(self.secret(), body, headers, now=time.time(), window=window)
         return base.read_event(body)
 
@@ -107,7 +107,7 @@ class StandInProvider(VNPost):
         return _("STAND-IN postal service (not Vietnam Post)")
 
     def base_url(self) -> str:
-        return str(getattr(settings, "ONESTOP_POSTAL_STANDIN_URL", "")).rstrip("/")
+        return str(settings.ONESTOP_POSTAL_STANDIN_URL).rstrip("/")
 
     # The stand-in's own demo token and callback key, public and not secrets: callbacks are
     # only matched to shipments handed to the stand-in (docs/postal.md).
