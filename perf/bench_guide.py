@@ -82,6 +82,9 @@ def _world() -> tuple[Any, str, list[str]]:
     return staff, key, codes
 
 
+KNOWN = ("Quán Bánh xèo Mekong", "Cà phê Ninh Kiều 77")
+
+
 def _top_up(target: int) -> dict[str, Any]:
     from django.utils import timezone
 
@@ -95,6 +98,10 @@ def _top_up(target: int) -> dict[str, Any]:
     rows: list[Place] = []
     for n in range(have, target):
         name = f"{rng.choice(WORDS)} {rng.choice(NAMES)} {n}"
+        if n < len(KNOWN):
+            # The searches below look for these: present at any size, so a small run
+            # (perf/smoke, 200 places) checks the search as the million-size one does.
+            name = KNOWN[n]
         lat = CENTRE[0] + Decimal(rng.randint(-135_000, 135_000)) / Decimal(1_000_000)
         lon = CENTRE[1] + Decimal(rng.randint(-135_000, 135_000)) / Decimal(1_000_000)
         address = f"Số {n % 500 + 1}, Đường {rng.choice(NAMES)}"
