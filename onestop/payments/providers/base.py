@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from onestop.core.errors import ValidationFailed
+from onestop.core.registry import Registry
 from onestop.core.secrets import fallback_allowed, secret_key_is_fallback
 
 if TYPE_CHECKING:
@@ -91,24 +92,10 @@ class Provider(Protocol):
     def query(self, payment: Payment) -> Notice | None: ...
 
 
-_REGISTRY: dict[str, Provider] = {}
-
-
-def register(provider: Provider) -> Provider:
-    """Add (or replace, e.g. in tests) the provider under its name."""
-    _REGISTRY[provider.name] = provider
-    return provider
-
-
-def get(name: str) -> Provider:
-    try:
-        return _REGISTRY[name]
-    except KeyError as exc:
-        raise LookupError(f"no payment provider named {name!r}") from exc
-
-
-def registered() -> list[str]:
-    return sorted(_REGISTRY)
+_REGISTRY: Registry[Provider] = Registry("payment provider")
+register = _REGISTRY.register
+get = _REGISTRY.get
+registered = _REGISTRY.registered
 
 
 # ---- which provider may be used how (the one place these rules are written) ----------------

@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from onestop.core.registry import Registry
+
 SIGNATURE_HEADER = "X-Postal-Signature"
 TIMESTAMP_HEADER = "X-Postal-Timestamp"
 # The statuses a callback may carry (docs/postal.md maps the postal service's own codes).
@@ -109,21 +111,7 @@ def read_event(body: bytes) -> Event:
                  note=str(data.get("Note", ""))[:300])
 
 
-_REGISTRY: dict[str, Provider] = {}
-
-
-def register(provider: Provider) -> Provider:
-    """Add (or replace, e.g. in tests) the provider under its name."""
-    _REGISTRY[provider.name] = provider
-    return provider
-
-
-def get(name: str) -> Provider:
-    try:
-        return _REGISTRY[name]
-    except KeyError as exc:
-        raise LookupError(f"no postal provider named {name!r}") from exc
-
-
-def registered() -> list[str]:
-    return sorted(_REGISTRY)
+_REGISTRY: Registry[Provider] = Registry("postal provider")
+register = _REGISTRY.register
+get = _REGISTRY.get
+registered = _REGISTRY.registered
